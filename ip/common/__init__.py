@@ -1,0 +1,1 @@
+"""Infrastructure shared by every IP: parameter checking, MyHDL conversion, tool paths."""
