@@ -1,0 +1,167 @@
+"""``radacs``: the command line of the RADACS IP library.
+
+Exit status: 0 success, 1 a check failed (stale files, lint warnings, failing tests,
+failed proofs), 2 bad usage or bad parameters (one line on stderr).
+
+Sub-commands live next to the code they drive; each such module has a
+``register(subparsers)`` that adds its parser and sets ``func``.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import ip as iplib
+from ip.common import convert, tools
+from ip.common.params import parse_assignments
+
+# Modules that contribute sub-commands (synthesis, formal, regression, benchmarks).
+COMMAND_MODULES = (
+    "ip.common.synth",
+    "ip.common.formal",
+    "verif.common.regress",
+)
+
+
+class UsageError(Exception):
+    """Bad input from the user: reported as one line, exit status 2."""
+
+
+def _params(args) -> dict:
+    return parse_assignments(args.param or [])
+
+
+def cmd_list(args) -> int:
+    for name in iplib.IPS:
+        mod = iplib.get(name)
+        print(f"{name}:")
+        for p in mod.PARAMS:
+            print(f"  {p.name:10s} {p.kind:8s} default={p.default!s:6s} {p.description}")
+        print("  supported sets:")
+        for s in mod.SUPPORTED:
+            print(f"    {mod.module_name(s)}")
+    return 0
+
+
+def cmd_generate(args) -> int:
+    path = convert.generate(args.ip, _params(args), args.output)
+    print(path)
+    return 0
+
+
+def cmd_generate_all(args) -> int:
+    """Regenerate every supported set; with --check compare instead of writing."""
+    stale = []
+    for name in args.ip or iplib.IPS:
+        mod = iplib.get(name)
+        gen_dir = Path(mod.__file__).parent / "generated"
+        with tempfile.TemporaryDirectory() as tmp:
+            fresh = convert.generate_supported(name, tmp)
+            fresh_names = {p.name for p in fresh}
+            for f in fresh:
+                committed = gen_dir / f.name
+                if not committed.exists() or committed.read_text() != f.read_text():
+                    stale.append(str(committed))
+                    if not args.check:
+                        gen_dir.mkdir(exist_ok=True)
+                        committed.write_text(f.read_text())
+            for old in sorted(gen_dir.glob("*.v")):
+                if old.name not in fresh_names:
+                    stale.append(f"{old} (not a supported set)")
+                    if not args.check:
+                        old.unlink()
+    if args.check and stale:
+        print("stale generated Verilog (run `radacs generate-all`):", file=sys.stderr)
+        for s in stale:
+            print(f"  {s}", file=sys.stderr)
+        return 1
+    if not args.check:
+        print(f"regenerated; {len(stale)} file(s) changed")
+    return 0
+
+
+def lint_files(files, vlt=None) -> list[str]:
+    """Run ``verilator --lint-only -Wall`` on each file; return the warning lines."""
+    problems = []
+    for f in files:
+        cmd = [tools.verilator(), "--lint-only", "-Wall"]
+        if vlt:
+            cmd.append(str(vlt))
+        cmd.append(str(f))
+        r = subprocess.run(cmd, capture_output=True, text=True, env=tools.tool_env())
+        # Verilator prints a statistics report even when clean; only %-lines are findings.
+        out = "\n".join(l for l in (r.stdout + r.stderr).splitlines() if l.startswith("%"))
+        if r.returncode != 0 or out:
+            problems.append(f"{f}:\n{out}")
+    return problems
+
+
+def cmd_lint(args) -> int:
+    mod = iplib.get(args.ip)
+    ip_dir = Path(mod.__file__).parent
+    vlt = ip_dir / "lint.vlt"
+    if args.param:
+        tmp = tempfile.mkdtemp()
+        files = [convert.generate(args.ip, _params(args), tmp)]
+    else:
+        files = sorted((ip_dir / "generated").glob("*.v"))
+    problems = lint_files(files, vlt if vlt.exists() else None)
+    for p in problems:
+        print(p)
+    print(f"lint: {len(files)} file(s), {len(problems)} with warnings")
+    return 1 if problems else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="radacs", description=__doc__.splitlines()[0])
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("list", help="list the IPs, their parameters and supported sets")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("generate", help="convert one parameter set of an IP to Verilog")
+    p.add_argument("ip", help="IP name (radacs list)")
+    p.add_argument("--param", "-p", action="append", metavar="NAME=VALUE")
+    p.add_argument("-o", "--output", required=True, metavar="DIR")
+    p.set_defaults(func=cmd_generate)
+
+    p = sub.add_parser("generate-all",
+                       help="regenerate the committed Verilog of every supported set")
+    p.add_argument("ip", nargs="*", help="IPs (default: all)")
+    p.add_argument("--check", action="store_true",
+                   help="do not write; exit 1 when a committed file is stale")
+    p.set_defaults(func=cmd_generate_all)
+
+    p = sub.add_parser("lint", help="verilator --lint-only -Wall on an IP's generated Verilog")
+    p.add_argument("ip")
+    p.add_argument("--param", "-p", action="append", metavar="NAME=VALUE",
+                   help="lint this parameter set instead of the committed supported sets")
+    p.set_defaults(func=cmd_lint)
+
+    for modname in COMMAND_MODULES:
+        try:
+            mod = importlib.import_module(modname)
+        except ModuleNotFoundError as e:  # a sub-command module not written yet
+            if e.name != modname:
+                raise
+            continue
+        mod.register(sub)
+    return ap
+
+
+def main(argv=None) -> int:
+    ap = build_parser()
+    args = ap.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except (ValueError, UsageError) as e:
+        print(f"radacs: error: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
