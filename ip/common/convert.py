@@ -7,7 +7,10 @@ byte-identical file (the staleness test relies on that).
 """
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 import re
 import tempfile
 import warnings
@@ -20,6 +23,31 @@ TIMESCALE = "1ns/1ps"
 
 def generate(ip_name: str, params: dict, outdir: str | os.PathLike) -> Path:
     """Convert ``ip_name`` with ``params`` into ``outdir/<module>.v``; return the path."""
+    return generate_many(ip_name, [params], outdir)[0]
+
+
+def generate_many(ip_name: str, sets: list[dict], outdir: str | os.PathLike) -> list[Path]:
+    """Convert several parameter sets of one IP.
+
+    MyHDL orders some statements by iterating over sets of names, so its output depends
+    on Python's string hash seed.  Conversion therefore always runs with
+    ``PYTHONHASHSEED=0`` (in a child process when this one has another seed), which
+    makes regenerated files byte-identical.
+    """
+    mod = iplib.get(ip_name)
+    checked = [mod.check(p) for p in sets]  # bad parameters fail here, in this process
+    if os.environ.get("PYTHONHASHSEED") == "0":
+        return [_generate_here(ip_name, p, outdir) for p in checked]
+    payload = json.dumps({"ip": ip_name, "sets": checked, "outdir": str(outdir)})
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    r = subprocess.run([sys.executable, "-m", "ip.common.convert"], input=payload, text=True,
+                       capture_output=True, env=env, cwd=str(Path(iplib.__file__).parent.parent))
+    if r.returncode != 0:
+        raise RuntimeError(f"conversion of {ip_name} failed:\n{r.stderr}")
+    return [Path(x) for x in json.loads(r.stdout)]
+
+
+def _generate_here(ip_name: str, params: dict, outdir: str | os.PathLike) -> Path:
     mod = iplib.get(ip_name)
     p = mod.check(params)
     name = mod.module_name(p)
@@ -57,4 +85,11 @@ def generate_supported(ip_name: str, outdir: str | os.PathLike | None = None) ->
     mod = iplib.get(ip_name)
     if outdir is None:
         outdir = Path(mod.__file__).parent / "generated"
-    return [generate(ip_name, p, outdir) for p in mod.SUPPORTED]
+    return generate_many(ip_name, list(mod.SUPPORTED), outdir)
+
+
+if __name__ == "__main__":
+    # Child side of generate_many(): JSON job on stdin, list of paths on stdout.
+    job = json.loads(sys.stdin.read())
+    paths = [_generate_here(job["ip"], p, job["outdir"]) for p in job["sets"]]
+    print(json.dumps([str(p) for p in paths]))

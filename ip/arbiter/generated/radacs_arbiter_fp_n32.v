@@ -45,7 +45,7 @@ reg [4:0] idx_s;
 
 
 
-always @(req, hold_q, hold_gnt_q) begin: pick_fp
+always @(hold_q, req, hold_gnt_q) begin: pick_fp
     reg [32-1:0] g;
     reg seen;
     integer i;
@@ -88,8 +88,8 @@ end
 
 always @(posedge clk, negedge rst_n) begin: hold_reg
     if (rst_n == 0) begin
-        hold_q <= 0;
         hold_gnt_q <= 0;
+        hold_q <= 0;
     end
     else begin
         if (((gnt_s != 0) && ((!gnt_ready) || ((lock & gnt_s) != 0)))) begin

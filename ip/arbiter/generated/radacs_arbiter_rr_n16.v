@@ -51,7 +51,7 @@ reg [15:0] mask_q;
 assign fire_end = ((gnt_s != 0) && gnt_ready && ((lock & gnt_s) == 0));
 
 
-always @(req, mask_q, hold_q, hold_gnt_q) begin: pick_rr
+always @(hold_q, req, hold_gnt_q, mask_q) begin: pick_rr
     reg [16-1:0] gm;
     reg [16-1:0] ga;
     reg seen_m;
@@ -103,8 +103,8 @@ end
 
 always @(posedge clk, negedge rst_n) begin: hold_reg
     if (rst_n == 0) begin
-        hold_q <= 0;
         hold_gnt_q <= 0;
+        hold_q <= 0;
     end
     else begin
         if (((gnt_s != 0) && ((!gnt_ready) || ((lock & gnt_s) != 0)))) begin
