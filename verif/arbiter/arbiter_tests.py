@@ -1,0 +1,146 @@
+"""pyuvm tests of the arbiter (cocotb test module ``verif.arbiter.arbiter_tests``).
+
+Testpoints (see ip/arbiter/README.md, "Verification"):
+
+=====================  ====================================================  ===========
+test                   what                                                   coverage
+=====================  ====================================================  ===========
+ArbRandomTest          Hypothesis/seeded traffic profiles, bursts, idle and   every bin
+                       backpressure per RADACS_STRESS, a reset mid-traffic,
+                       then a saturation phase
+ArbSaturateTest        every requester always requesting: exact round-robin   granted,
+                       order and weighted shares                              all_request,
+                                                                              share_window
+ArbResetTest           reset during a locked burst and during a held offer;   reset_mid_traffic,
+                       nothing is granted afterwards without a request        lock_burst
+ArbInjectedBugTest     the scoreboard's model is made wrong: the test must    (expect_fail)
+                       fail, proving the checker can
+=====================  ====================================================  ===========
+
+The parameter set comes from RADACS_PARAMS / plusargs (verif.common.knobs).
+"""
+from __future__ import annotations
+
+import cocotb
+import pyuvm
+from cocotb.triggers import ClockCycles, RisingEdge
+from pyuvm import ConfigDB
+
+from ip.arbiter import check
+from verif.arbiter.env import ArbEnv, ArbSequence
+from verif.common.uvm import RadacsTest
+
+
+class ArbBaseTest(RadacsTest):
+    env_class = ArbEnv
+    param_names = ("FLAVOUR", "N", "WEIGHTS")
+    default_items = 200
+
+    def normalise_params(self, params):
+        if not params:
+            # No parameters given: infer what the toplevel's name and ports tell.
+            name = cocotb.top._name
+            flavour = next((f for f in ("wrr", "rr", "fp") if f"_{f}_" in name), "rr")
+            params = {"FLAVOUR": flavour, "N": len(cocotb.top.req)}
+        p = dict(check(params))
+        if p["WEIGHTS"] is not None:
+            p["WEIGHTS"] = list(p["WEIGHTS"])
+        if len(cocotb.top.req) != p["N"]:
+            raise ValueError(f"arbiter tests: N={p['N']} but the toplevel has "
+                             f"{len(cocotb.top.req)} requesters")
+        return p
+
+    def items(self, default=None):
+        return self.knobs.items or default or self.default_items
+
+    def profiles(self):
+        """Traffic profiles: the Hypothesis corpus when given, else seeded ones."""
+        n = self.knobs.params["N"]
+        if self.knobs.corpus:
+            return [dict(p) for p in self.knobs.corpus]
+        r = self.rng
+        return [{"items": self.items() // 2, "burst_prob": r.choice((0.0, 0.2, 0.5)),
+                 "max_burst": r.randint(2, 6), "max_gap": r.choice((0, 1, 4)),
+                 "requesters": sorted(r.sample(range(n), r.randint(1, n)))}
+                for _ in range(2)]
+
+    def saturation_profile(self):
+        n = self.knobs.params["N"]
+        w = self.knobs.params.get("WEIGHTS") or [1] * n
+        # Enough items that every requester's queue outlasts several full rounds.
+        return {"items": max(4 * n * sum(w) // max(1, min(w)), 8 * n), "burst_prob": 0.0,
+                "max_gap": 0, "requesters": list(range(n))}
+
+
+@pyuvm.test()
+class ArbRandomTest(ArbBaseTest):
+    async def body(self):
+        env = self.env
+        # Phase 1: random profiles with a reset somewhere in the middle of traffic.
+        seq = ArbSequence("random", self.profiles())
+        task = cocotb.start_soon(seq.start(env.seqr))
+        await ClockCycles(self.dut.clk, self.rng.randint(20, 120))
+        while env.bfm.idle():          # make sure the reset hits live traffic
+            await RisingEdge(self.dut.clk)
+        await env.reset_agent.reset(self.rng.randint(1, 3))
+        await task
+        await env.drain()
+        # Phase 2: bursts so that lock is exercised whatever the corpus drew.
+        await ArbSequence("bursts", [{"items": 4 * self.knobs.params["N"] + 8,
+                                      "burst_prob": 0.7, "max_burst": 5,
+                                      "max_gap": 1}]).start(env.seqr)
+        await env.drain()
+        # Phase 3: saturation, for fairness windows and starvation of every requester.
+        await ArbSequence("saturate", [self.saturation_profile()]).start(env.seqr)
+
+
+@pyuvm.test()
+class ArbSaturateTest(ArbBaseTest):
+    def configure(self):
+        n = self.knobs.params["N"]
+        goals = {f"granted_{i}" for i in range(n)}
+        if n > 1:
+            goals |= {"all_request"}
+            if self.knobs.params["FLAVOUR"] in ("rr", "wrr"):
+                goals |= {"share_window"}
+        ConfigDB().set(None, "*", "coverage_goals", goals)
+
+    async def body(self):
+        await ArbSequence("saturate", [self.saturation_profile()]).start(self.env.seqr)
+
+
+@pyuvm.test()
+class ArbResetTest(ArbBaseTest):
+    def configure(self):
+        ConfigDB().set(None, "*", "coverage_goals", {"reset_mid_traffic", "lock_burst"})
+
+    async def body(self):
+        env, n = self.env, self.knobs.params["N"]
+        for _ in range(3):
+            # Long bursts from every requester, reset while one is in flight.
+            await ArbSequence("bursts", [{"items": 2 * n + 2, "burst_prob": 1.0,
+                                          "max_burst": 6, "max_gap": 0}]).start(env.seqr)
+            await ClockCycles(self.dut.clk, self.rng.randint(2, 10))
+            await env.reset_agent.reset(self.rng.randint(1, 4))
+            # After reset with no request, no grant may be offered (checked every cycle
+            # by the scoreboard through the model; asserted here directly too).
+            await ClockCycles(self.dut.clk, 1)
+            assert env.bfm.idle(), "reset must discard every queued transfer"
+            await RisingEdge(self.dut.clk)
+            assert int(self.dut.gnt.value) == 0, "grant offered after reset with no request"
+        await ArbSequence("after", [{"items": 3 * n, "burst_prob": 0.5}]).start(env.seqr)
+
+
+@pyuvm.test(expect_fail=True)
+class ArbInjectedBugTest(ArbBaseTest):
+    """The scoreboard must catch a wrong golden model: this test passes only if the
+    scoreboard fails."""
+
+    def configure(self):
+        self.knobs.inject_bug = True
+        ConfigDB().set(None, "*", "coverage_goals", set())
+
+    async def body(self):
+        n = self.knobs.params["N"]
+        await ArbSequence("bug", [{"items": 20 * n + 20, "burst_prob": 0.5, "max_burst": 4,
+                                   "max_gap": 1}]).start(self.env.seqr)

@@ -1,0 +1,192 @@
+"""Launching cocotb simulations of generated IP from Python (pytest and ``radacs regress``).
+
+One build per (simulator, parameter set) is kept in ``build/sim/<sim>/<module>/`` and
+reused while the generated Verilog is unchanged; a file lock makes concurrent pytest-
+xdist workers wait for one another instead of building the same set twice.  Every
+run gets its own test directory, so runs of one build can go in parallel.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import sys
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import ip as iplib
+from ip.common import convert, tools
+
+SIMULATORS = ("icarus", "verilator")
+BUILD_ROOT = tools.REPO / "build" / "sim"
+
+
+@dataclass
+class TestResult:
+    name: str
+    passed: bool
+    message: str = ""
+    sim_time_ns: float = 0.0
+    real_time_s: float = 0.0
+
+
+@dataclass
+class SimResult:
+    simulator: str
+    module: str
+    params: dict
+    seed: int
+    results: list[TestResult] = field(default_factory=list)
+    results_xml: Path | None = None
+    coverage: dict = field(default_factory=dict)
+    log: Path | None = None
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.results) and all(r.passed for r in self.results)
+
+    def failures(self) -> list[TestResult]:
+        return [r for r in self.results if not r.passed]
+
+    def summary(self) -> str:
+        lines = [f"{self.simulator}/{self.module} seed={self.seed}: "
+                 f"{sum(r.passed for r in self.results)}/{len(self.results)} passed"]
+        for r in self.failures():
+            lines.append(f"  FAIL {r.name}: {r.message[:2000]}")
+        if not self.results:
+            lines.append(f"  no test ran; see {self.log}")
+        return "\n".join(lines)
+
+
+@contextlib.contextmanager
+def _locked(path: Path):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def parse_results(xml_path: Path) -> list[TestResult]:
+    out = []
+    if not xml_path.exists():
+        return out
+    root = ET.parse(xml_path).getroot()
+    for tc in root.iter("testcase"):
+        fail = tc.find("failure")
+        err = tc.find("error")
+        skipped = tc.find("skipped")
+        bad = fail if fail is not None else err
+        msg = ""
+        if bad is not None:
+            msg = (bad.get("message") or "") + "\n" + (bad.text or "")
+        if skipped is not None:  # a skipped test is a defect here: report it as failed
+            bad, msg = skipped, "skipped"
+        out.append(TestResult(tc.get("name", "?"), bad is None, msg.strip(),
+                              float(tc.get("sim_time_ns", 0) or 0),
+                              float(tc.get("time", 0) or 0)))
+    return out
+
+
+def build(ip_name: str, params: dict, simulator: str) -> tuple[Path, str]:
+    """Generate and compile one parameter set (cached); the build dir and toplevel."""
+    from cocotb_tools.runner import get_runner
+
+    if simulator not in SIMULATORS:
+        raise ValueError(f"simulator must be one of {SIMULATORS}, got {simulator!r}")
+    mod = iplib.get(ip_name)
+    p = mod.check(params)
+    top = mod.module_name(p)
+    bdir = BUILD_ROOT / simulator / top
+    tools.apply_tool_env()
+    with _locked(BUILD_ROOT / simulator / f".{top}.lock"):
+        src_dir = bdir / "src"
+        # Regenerate into a scratch file; only touch the source when it changed, so the
+        # simulator's own up-to-date check keeps the compiled model.
+        new = convert.generate(ip_name, p, bdir / "gen_tmp")
+        src = src_dir / new.name
+        src_dir.mkdir(parents=True, exist_ok=True)
+        if not src.exists() or src.read_bytes() != new.read_bytes():
+            src.write_bytes(new.read_bytes())
+        sources = [src]
+        build_args = []
+        vlt = Path(mod.__file__).parent / "lint.vlt"
+        if simulator == "verilator":
+            if vlt.exists():
+                sources = [vlt, src]
+        runner = get_runner(simulator)
+        runner.build(sources=sources, hdl_toplevel=top, build_dir=str(bdir),
+                     timescale=("1ns", "1ps"), build_args=build_args, always=False,
+                     log_file=str(bdir / "build.log"))
+    return bdir, top
+
+
+def run(ip_name: str, params: dict, simulator: str, test_module: str, *,
+        testcase: str | list | None = None, seed: int | None = None, stress: str = "random",
+        items: int | None = None, inject_bug: bool = False, corpus: list | None = None,
+        tag: str = "") -> SimResult:
+    """Build (cached) and run ``test_module`` on one parameter set; never raises on a
+    failing test: inspect the returned :class:`SimResult`."""
+    from cocotb_tools.runner import get_runner
+
+    mod = iplib.get(ip_name)
+    p = mod.check(params)
+    bdir, top = build(ip_name, p, simulator)
+    if seed is None:
+        seed = int.from_bytes(os.urandom(4), "little") & 0x7FFFFFFF
+    jp = {k: (list(v) if isinstance(v, tuple) else v) for k, v in p.items() if v is not None}
+    ident = hashlib.sha1(json.dumps([testcase, seed, stress, items, inject_bug, corpus, tag],
+                                    sort_keys=True).encode()).hexdigest()[:10]
+    tdir = bdir / f"run_{ident}"
+    tdir.mkdir(parents=True, exist_ok=True)
+    env = {
+        "RADACS_PARAMS": json.dumps(jp),
+        "RADACS_SEED": str(seed),
+        "RADACS_STRESS": stress,
+        "RADACS_INJECT_BUG": "1" if inject_bug else "0",
+        "RADACS_COVERAGE_DIR": str(tdir / "coverage"),
+        "PYTHONHASHSEED": "0",
+    }
+    if items:
+        env["RADACS_ITEMS"] = str(items)
+    if corpus is not None:
+        cfile = tdir / "corpus.json"
+        cfile.write_text(json.dumps(corpus, indent=1))
+        env["RADACS_CORPUS"] = str(cfile)
+    xml = tdir / "results.xml"
+    log = tdir / "sim.log"
+    tools.apply_tool_env()
+    runner = get_runner(simulator)
+    # The runner exits the process when it runs under pytest and a test fails; we want
+    # the result object instead, so hide pytest's marker variable for this call.
+    saved = os.environ.pop("PYTEST_CURRENT_TEST", None)
+    try:
+        runner.test(test_module=test_module, hdl_toplevel=top, hdl_toplevel_lang="verilog",
+                    build_dir=str(bdir), test_dir=str(tdir), extra_env=env,
+                    testcase=testcase, seed=seed, results_xml=str(xml), log_file=str(log),
+                    timescale=("1ns", "1ps"))
+    except SystemExit:
+        pass
+    finally:
+        if saved is not None:
+            os.environ["PYTEST_CURRENT_TEST"] = saved
+    res = SimResult(simulator, top, jp, seed, parse_results(xml), xml, log=log)
+    cov_dir = tdir / "coverage"
+    if cov_dir.exists():
+        for f in sorted(cov_dir.glob("*.json")):
+            res.coverage[f.stem] = json.loads(f.read_text())
+    return res
+
+
+def reproduce_command(ip_name: str, params: dict, simulator: str, seed: int, stress: str,
+                      testcase=None) -> str:
+    ps = " ".join(f"-p {k}={','.join(map(str, v)) if isinstance(v, (list, tuple)) else v}"
+                  for k, v in params.items() if v is not None)
+    tc = f" --test {testcase}" if testcase else ""
+    return (f"radacs regress {ip_name} {ps} --sim {simulator} --seed {seed} "
+            f"--stress {stress}{tc}")
