@@ -68,8 +68,10 @@ class ArbBaseTest(RadacsTest):
         n = self.knobs.params["N"]
         w = self.knobs.params.get("WEIGHTS") or [1] * n
         # Enough items that every requester's queue outlasts several full rounds.
-        return {"items": max(4 * n * sum(w) // max(1, min(w)), 8 * n), "burst_prob": 0.0,
-                "max_gap": 0, "requesters": list(range(n))}
+        # Requesters in weighted cyclic order, matching what the arbiter consumes.
+        order = [i for i in range(n) for _ in range(w[i])]
+        return {"items": 4 * len(order), "burst_prob": 0.0, "max_gap": 0,
+                "requesters": order, "cyclic": True}
 
 
 @pyuvm.test()
@@ -80,8 +82,7 @@ class ArbRandomTest(ArbBaseTest):
         seq = ArbSequence("random", self.profiles())
         task = cocotb.start_soon(seq.start(env.seqr))
         await ClockCycles(self.dut.clk, self.rng.randint(20, 120))
-        while env.bfm.idle():          # make sure the reset hits live traffic
-            await RisingEdge(self.dut.clk)
+        await env.bfm.until_requesting()   # the reset must hit live traffic
         await env.reset_agent.reset(self.rng.randint(1, 3))
         await task
         await env.drain()
@@ -120,7 +121,10 @@ class ArbResetTest(ArbBaseTest):
             # Long bursts from every requester, reset while one is in flight.
             await ArbSequence("bursts", [{"items": 2 * n + 2, "burst_prob": 1.0,
                                           "max_burst": 6, "max_gap": 0}]).start(env.seqr)
-            await ClockCycles(self.dut.clk, self.rng.randint(2, 10))
+            # Every transfer issued to the DUT, some in flight: now reset.
+            while not env.bfm.all_issued():
+                await RisingEdge(self.dut.clk)
+            await ClockCycles(self.dut.clk, self.rng.randint(0, 4))
             await env.reset_agent.reset(self.rng.randint(1, 4))
             # After reset with no request, no grant may be offered (checked every cycle
             # by the scoreboard through the model; asserted here directly too).

@@ -24,7 +24,7 @@ import collections
 from dataclasses import dataclass, field
 
 import cocotb
-from cocotb.triggers import ClockCycles, FallingEdge, RisingEdge
+from cocotb.triggers import ClockCycles, FallingEdge, ReadOnly, RisingEdge
 from pyuvm import (ConfigDB, uvm_analysis_port, uvm_component, uvm_driver, uvm_env,
                    uvm_sequence, uvm_sequence_item, uvm_sequencer, uvm_subscriber)
 
@@ -43,9 +43,10 @@ class ArbSeqItem(uvm_sequence_item):
         self.requester, self.beats, self.gap = requester, beats, gap
         self.epoch = 0
 
-    def randomize(self, rng, n, profile):
+    def randomize(self, rng, n, profile, k=0):
         pool = profile.get("requesters") or list(range(n))
-        self.requester = rng.choice(pool)
+        # "cyclic" cycles through the pool so every requester stays busy (saturation).
+        self.requester = pool[k % len(pool)] if profile.get("cyclic") else rng.choice(pool)
         self.beats = (rng.randint(2, profile.get("max_burst", 4))
                       if rng.random() < profile.get("burst_prob", 0.2) else 1)
         g = profile.get("max_gap", 3)
@@ -103,28 +104,54 @@ class ArbiterBfm:
     verif.common.bfm).  On a reset cycle every queue is discarded.
     """
 
-    def __init__(self, dut, n, reset_bfm):
+    def __init__(self, dut, n, reset_bfm, queue_depth=2):
         self.dut, self.n, self.reset_bfm = dut, n, reset_bfm
-        self.queues = [collections.deque() for _ in range(n)]
+        self.queue_depth = queue_depth
+        self.backlog = [collections.deque() for _ in range(n)]  # not yet issued
+        self.queues = [collections.deque() for _ in range(n)]   # issued, waiting
         self.active = [None] * n   # [item, beats_left]
         self.wait = [0] * n        # idle cycles before the active item raises req
         self.listeners = []        # callables(CycleSample)
+        self.issue_listeners = []  # callables(item): a transfer is issued to the DUT
+        self.last_rst_n = 0
+        self.last_sample: CycleSample | None = None
         self.cycle = 0
         self.pending = 0           # items enqueued and not yet completed/discarded
         self.dut.req.value = 0
         self.dut.lock.value = 0
 
-    QUEUE_DEPTH = 2
-
-    def has_room(self, requester) -> bool:
-        return len(self.queues[requester]) < self.QUEUE_DEPTH
-
     def enqueue(self, item):
-        self.queues[item.requester].append(item)
+        """Plan a transfer.  It is *issued* (stamped with the reset epoch and reported
+        as expected) when its requester's queue has room, so a reset discards at most
+        ``queue_depth + 1`` issued transfers per requester and the plan goes on."""
+        self.backlog[item.requester].append(item)
         self.pending += 1
+
+    def _issue(self):
+        if self.reset_bfm.in_reset or not self.last_rst_n:
+            return
+        for r in range(self.n):
+            while self.backlog[r] and len(self.queues[r]) < self.queue_depth:
+                item = self.backlog[r].popleft()
+                item.epoch = self.reset_bfm.count
+                self.queues[r].append(item)
+                for cb in self.issue_listeners:
+                    cb(item)
 
     def idle(self) -> bool:
         return self.pending == 0
+
+    async def until_requesting(self):
+        """Return at a falling edge of a cycle in which some requester requests."""
+        while True:
+            await FallingEdge(self.dut.clk)
+            await ReadOnly()
+            s = self.last_sample
+            if s is not None and s.rst_n and s.req:
+                return
+
+    def all_issued(self) -> bool:
+        return not any(self.backlog)
 
     def _flush(self):
         for q in self.queues:
@@ -140,6 +167,7 @@ class ArbiterBfm:
         mask = (1 << self.n) - 1
         while True:
             await RisingEdge(self.dut.clk)
+            self._issue()
             req = lock = 0
             for i in range(self.n):
                 if self.active[i] is None and self.queues[i]:
@@ -161,6 +189,8 @@ class ArbiterBfm:
                             int(self.dut.gnt.value), int(self.dut.gnt_idx.value),
                             int(self.dut.gnt_valid.value), self.reset_bfm.count)
             self.cycle += 1
+            self.last_rst_n = s.rst_n
+            self.last_sample = s
             if not s.rst_n:
                 self._flush()
             elif s.valid and s.ready:
@@ -187,8 +217,8 @@ class ArbSequence(uvm_sequence):
         rng = ConfigDB().get(None, "", "test_rng")
         n = ConfigDB().get(None, "", "arb_n")
         for prof in self.profiles:
-            for _ in range(prof.get("items", 50)):
-                item = ArbSeqItem().randomize(rng, n, prof)
+            for k in range(prof.get("items", 50)):
+                item = ArbSeqItem().randomize(rng, n, prof, k)
                 await self.start_item(item)
                 await self.finish_item(item)
 
@@ -199,18 +229,12 @@ class ArbDriver(uvm_driver):
 
     def connect_phase(self):
         self.bfm: ArbiterBfm = ConfigDB().get(self, "", "arb_bfm")
+        self.bfm.issue_listeners.append(self.exp_ap.write)
 
     async def run_phase(self):
         while True:
             item = await self.seq_item_port.get_next_item()
-            # Bounded per-requester queues: the sequence is back-pressured, and a reset
-            # discards at most QUEUE_DEPTH + 1 transfers per requester.  Nothing is
-            # enqueued during reset (it would be discarded and miscounted).
-            while not self.bfm.has_room(item.requester) or self.bfm.reset_bfm.in_reset:
-                await RisingEdge(self.bfm.dut.clk)
-            item.epoch = self.bfm.reset_bfm.count
             self.bfm.enqueue(item)
-            self.exp_ap.write(item)
             self.seq_item_port.item_done()
 
 
@@ -431,7 +455,9 @@ class ArbEnv(uvm_env):
         n = self.knobs.params["N"]
         ConfigDB().set(None, "*", "arb_n", n)
         self.reset_bfm = ConfigDB().get(self, "", "reset_bfm")
-        self.bfm = ArbiterBfm(self.dut, n, self.reset_bfm)
+        # Queues deep enough for a whole weighted turn, so saturation can be sustained.
+        depth = max(2, max(self.knobs.params.get("WEIGHTS") or [1]))
+        self.bfm = ArbiterBfm(self.dut, n, self.reset_bfm, depth)
         ConfigDB().set(None, "*", "arb_bfm", self.bfm)
         self.seqr = uvm_sequencer("seqr", self)
         self.driver = ArbDriver("driver", self)
