@@ -24,6 +24,8 @@ SEEDS       ?= 100
 PYTEST_ARGS ?=
 # IPs the per-IP targets (lint, synth, formal, bench) loop over; default: all of them.
 IPS         ?= $$($(VENV)/bin/python -c 'import ip; print(*ip.IPS)')
+# Extra arguments for the per-IP radacs commands, e.g. ARGS='-p FLAVOUR=wrr -p N=8'.
+ARGS        ?=
 
 # Reproducing a failing random test: make test PYTEST_ARGS='-k <name>' RADACS_SEED=<seed>
 ifdef RADACS_SEED
@@ -36,7 +38,7 @@ help: ## this list
 	@echo "RADACS IP. Targets (all but help/clean run 'setup' first):"
 	@grep -E '^[a-z-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | \
 	    sed -E 's/^([a-z-]+):.*## /  make \1\t/' | expand -t 24
-	@echo "Variables: JOBS=$(JOBS) SEEDS=$(SEEDS) PYTEST_ARGS='...' IPS='...' RADACS_SEED=... RADACS_NO_APT=1"
+	@echo "Variables: JOBS=$(JOBS) SEEDS=$(SEEDS) PYTEST_ARGS='...' IPS='...' ARGS='...' RADACS_SEED=... RADACS_NO_APT=1"
 
 setup: ## system tools + .venv with the pinned packages (idempotent)
 	@bash tests/tools/setup.sh
@@ -59,16 +61,16 @@ check: setup ## fail when committed generated Verilog is stale
 	$(ENV) radacs generate-all --check
 
 lint: setup ## verilator --lint-only -Wall on every IP's generated Verilog
-	$(ENV) rc=0; for ip in $(IPS); do radacs lint $$ip || rc=1; done; exit $$rc
+	$(ENV) rc=0; for ip in $(IPS); do radacs lint $$ip $(ARGS) || rc=1; done; exit $$rc
 
-synth: setup ## yosys synthesis (area/timing) of every IP
-	$(ENV) rc=0; for ip in $(IPS); do radacs synth $$ip || rc=1; done; exit $$rc
+synth: setup ## ECP5 synthesis + place-and-route (resources, Fmax) of each IP's default set
+	$(ENV) rc=0; for ip in $(IPS); do radacs synth $$ip $(ARGS) || rc=1; done; exit $$rc
 
 formal: setup ## formal proofs of every IP's interface properties
-	$(ENV) rc=0; for ip in $(IPS); do radacs formal $$ip || rc=1; done; exit $$rc
+	$(ENV) rc=0; for ip in $(IPS); do radacs formal $$ip $(ARGS) || rc=1; done; exit $$rc
 
-bench: setup ## performance benchmarks of every IP
-	$(ENV) rc=0; for ip in $(IPS); do radacs bench $$ip || rc=1; done; exit $$rc
+bench: setup ## benchmarks: synthesis of every supported set (writes ip/<ip>/synth.json)
+	$(ENV) rc=0; for ip in $(IPS); do radacs bench synth $$ip $(ARGS) || rc=1; done; exit $$rc
 
 clean: ## remove build and simulation outputs (keeps .venv)
 	rm -rf build sim_build out .pytest_cache .hypothesis results.xml
