@@ -38,7 +38,7 @@ help: ## this list
 	@echo "RADACS IP. Targets (all but help/clean run 'setup' first):"
 	@grep -E '^[a-z-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | \
 	    sed -E 's/^([a-z-]+):.*## /  make \1\t/' | expand -t 24
-	@echo "Variables: JOBS=$(JOBS) SEEDS=$(SEEDS) PYTEST_ARGS='...' IPS='...' ARGS='...' RADACS_SEED=... RADACS_NO_APT=1"
+	@echo "Variables: JOBS=$(JOBS) SEEDS=$(SEEDS) PYTEST_ARGS='...' IPS='...' ARGS='...' RADACS_SEED=... RADACS_NO_APT=1 RADACS_PYTHON=..."
 
 setup: ## system tools + .venv with the pinned packages (idempotent)
 	@bash tests/tools/setup.sh

@@ -7,7 +7,7 @@
 #      make and perl.  A missing one is installed with apt-get when we are root or
 #      have password-less sudo, unless RADACS_NO_APT=1; otherwise one line says what
 #      to install and the exit status is 1.
-#   2. Python 3.11: `python3.11`, else `python3` if it is 3.11 (override: PYTHON=...).
+#   2. Python 3.11: `python3.11`, else `python3` if it is 3.11 (override: RADACS_PYTHON=...).
 #   3. .venv: created (or re-created when it is not a working 3.11 venv of this
 #      checkout), then `pip install -e .` whenever pyproject.toml or this script
 #      changed.  The stamp .venv/.radacs-setup-<key> records the last good install.
@@ -70,7 +70,7 @@ fi
 
 # --- 2. Python 3.11 ----------------------------------------------------------
 is311() { "$1" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' >/dev/null 2>&1; }
-PY=${PYTHON:-}
+PY=${RADACS_PYTHON:-}
 if [ -z "$PY" ]; then
     for c in python3.11 python3; do
         if command -v "$c" >/dev/null 2>&1 && is311 "$c"; then PY=$c; break; fi
@@ -109,7 +109,8 @@ if ! venv_ok; then
 fi
 
 say "installing the pinned packages (pip install -e .)"
-PIP_NO_INPUT=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
+# PYTHONWARNINGS: the (unpinned) build backend's deprecation notices are not ours to act on here.
+PIP_NO_INPUT=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONWARNINGS=ignore \
     "$VENV/bin/python" -m pip install $PIP_QUIET -e "$REPO"
 
 # cocotb embeds Python in the simulator: it needs the shared libpython
