@@ -17,3 +17,11 @@ SUPPORTED = (
         {"FLAVOUR": "wrr", "N": 32, "WEIGHTS": tuple(1 + i % 4 for i in range(32))},
     ]
 )
+
+# Synthesis benchmark (`radacs bench synth arbiter`, results in synth.json / README.md):
+# N in {4, 8, 16, 32} for every flavour; wrr weights 1,2,3,4,1,2,...
+SYNTH_BENCH = [
+    {"FLAVOUR": f, "N": n, **({"WEIGHTS": tuple(1 + i % 4 for i in range(n))} if f == "wrr" else {})}
+    for f in ("rr", "fp", "wrr")
+    for n in (4, 8, 16, 32)
+]
