@@ -3,10 +3,13 @@
 
 Usage (from a target's ``post_build`` hook, in FuseSoC's work root)::
 
-    python3 radacs_run.py ACTION IP
+    python3 radacs_run.py ACTION IP      # an IP core's target
+    python3 radacs_run.py lint_all       # the umbrella core's lint target
 
-ACTION is one of ``lint``, ``sim``, ``sim_verilator``, ``synth``, ``formal``.  Exit
-status 0 when the tool passed, 1 when it failed or could not run.
+ACTION is one of ``lint``, ``sim``, ``sim_verilator``, ``synth``, ``formal``.
+``lint_all`` lints every Verilog file of the EDAM (each IP core's generated default
+set) with the waivers that came with it.  Exit status 0 when the tool passed, 1 when
+it failed or could not run.
 
 Why a runner and not edalize's own tool settings:
 
@@ -28,7 +31,9 @@ The cocotb test module is ``verif.<ip>.<ip>_tests`` (``$RADACS_COCOTB_MODULE``
 overrides it, for developing a test module outside the tree).  It receives the
 parameter set both as ``RADACS_PARAMS`` (JSON) and as plusargs (``+FLAVOUR=wrr +N=3
 +WEIGHTS=2,1,3``), and ``RADACS_INJECT_BUG=1`` / ``+RADACS_INJECT_BUG=1`` when the
-``RADACS_INJECT_BUG`` parameter is true or that variable is already 1.
+``RADACS_INJECT_BUG`` parameter is true or that variable is already 1.  The knobs
+``RADACS_SEED``, ``RADACS_STRESS`` and ``RADACS_ITEMS`` (verif.common.knobs) are
+FuseSoC parameters too; one set on the command line overrides the environment.
 """
 from __future__ import annotations
 
@@ -40,6 +45,8 @@ import sys
 from pathlib import Path
 
 ACTIONS = ("lint", "sim", "sim_verilator", "synth", "formal")
+# Testbench knobs that are also FuseSoC parameters of the simulation targets.
+KNOBS = ("RADACS_SEED", "RADACS_STRESS", "RADACS_ITEMS")
 
 
 def _find_edam() -> Path:
@@ -139,6 +146,27 @@ def do_lint(ip_name, params, edam, work) -> int:
     return 1 if problems else 0
 
 
+def do_lint_all(edam, work) -> int:
+    from ip.cli import lint_files
+
+    files = edam.get("files") or []
+    vlog = [f for f in files if f.get("file_type", "").startswith("verilogSource")]
+    if not vlog:
+        print("radacs_run: lint_all: no Verilog in the EDAM")
+        return 1
+    problems = []
+    for f in vlog:
+        vlt = next((work / g["name"] for g in files
+                    if g.get("file_type") == "vlt" and g.get("core") == f.get("core")), None)
+        print(f"radacs_run: verilator --lint-only -Wall {vlt.name + ' ' if vlt else ''}"
+              f"{Path(f['name']).name}  ({f.get('core')})")
+        problems += lint_files([work / f["name"]], vlt)
+    for p in problems:
+        print(p)
+    print(f"radacs_run: lint_all: {len(vlog)} file(s), {len(problems)} with warnings")
+    return 1 if problems else 0
+
+
 def _results(xml: Path) -> tuple[int, list[str]]:
     """(tests run, names of failed tests) from a cocotb results.xml."""
     from xml.etree import ElementTree
@@ -163,18 +191,29 @@ def do_sim(ip_name, params, edam, work, simulator: str) -> int:
     from cocotb_tools.runner import get_runner
 
     test_module = os.environ.get("RADACS_COCOTB_MODULE") or f"verif.{ip_name}.{ip_name}_tests"
-    inject = _edam_bool(edam, "RADACS_INJECT_BUG") or os.environ.get("RADACS_INJECT_BUG") == "1"
     given = {k: v for k, v in params.items() if v is not None}
     # os.environ, not extra_env: cocotb's runner lets the inherited environment win.
     os.environ["RADACS_PARAMS"] = json.dumps(
         {k: (list(v) if isinstance(v, (list, tuple)) else v) for k, v in given.items()})
     plusargs = [f"+{k}={_fmt(v)}" for k, v in given.items()]
+    # Testbench knobs (verif.common.knobs): a value given to FuseSoC wins; a parameter
+    # left at its default leaves any value already in the environment alone.
+    inject = _edam_bool(edam, "RADACS_INJECT_BUG") or os.environ.get("RADACS_INJECT_BUG") == "1"
     if inject:
         os.environ["RADACS_INJECT_BUG"] = "1"
-        plusargs.append("+RADACS_INJECT_BUG=1")
     else:
         os.environ.pop("RADACS_INJECT_BUG", None)
-    seed = _edam_value(edam, "SEED")
+    for knob in KNOBS:
+        v = _edam_value(edam, knob)
+        if v not in (None, 0, "0"):
+            os.environ[knob] = str(v)
+    for knob in ("RADACS_INJECT_BUG",) + KNOBS:
+        if os.environ.get(knob):
+            plusargs.append(f"+{knob}={os.environ[knob]}")
+    try:  # cocotb's own seed (Python's random) follows the testbench's when one is given
+        seed = int(os.environ.get("RADACS_SEED", ""), 0)
+    except ValueError:
+        seed = None
     testcase = _edam_value(edam, "TESTCASE")
 
     build_dir = work / f"sim_build_{simulator}"
@@ -187,7 +226,7 @@ def do_sim(ip_name, params, edam, work, simulator: str) -> int:
                      timescale=("1ns", "1ps"), always=True)
         runner.test(test_module=test_module, hdl_toplevel=name, build_dir=build_dir,
                     test_dir=work, results_xml=str(results), plusargs=plusargs,
-                    seed=int(seed) if seed not in (None, 0, "0") else None,
+                    seed=seed,
                     testcase=testcase, timescale=("1ns", "1ps"))
     except SystemExit as e:  # cocotb's runner exits on a failed build or simulator crash
         print(f"radacs_run: {simulator}: the simulator failed ({e.code})")
@@ -228,8 +267,13 @@ def do_module(ip_name, params, work, module: str, outdir: str) -> int:
 
 
 def main(argv: list[str]) -> int:
+    if argv == ["lint_all"]:
+        edam_file, _repo = _bootstrap(argv)
+        import yaml
+
+        return do_lint_all(yaml.safe_load(edam_file.read_text()), edam_file.parent.resolve())
     if len(argv) != 2 or argv[0] not in ACTIONS:
-        print(f"usage: radacs_run.py {{{','.join(ACTIONS)}}} IP", file=sys.stderr)
+        print(f"usage: radacs_run.py {{{','.join(ACTIONS)}}} IP | lint_all", file=sys.stderr)
         return 2
     action, ip_name = argv
     edam_file, _repo = _bootstrap(argv)
