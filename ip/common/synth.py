@@ -43,7 +43,6 @@ from __future__ import annotations
 import argparse
 import datetime as _dt
 import json
-import os
 import re
 import shutil
 import subprocess
