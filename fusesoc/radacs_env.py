@@ -9,8 +9,9 @@ start with stdlib-only code that
 1. puts the repository root first on ``sys.path`` (so ``ip``, ``models`` and ``verif``
    are imported from *this* checkout, also when a venv has another one installed);
 2. when a required module is still missing, re-executes the script with the first of
-   ``$RADACS_PYTHON`` and ``<repo>/.venv/bin/python`` that exists (once: a marker in
-   the environment stops loops), and otherwise exits with a message naming both.
+   ``$RADACS_FUSESOC_PYTHON`` and ``<repo>/.venv/bin/python`` that exists (each at most
+   once: a marker in the environment stops loops), and otherwise exits with a message
+   naming both.
 
 Nothing here may import a third-party module.  This folder must stay without an
 ``__init__.py``: FuseSoC's own ``fusesoc`` is a namespace package, and a package of
@@ -44,20 +45,24 @@ def ensure_python(repo: Path, script: str, argv: list[str], modules=("myhdl",)) 
     missing = [m for m in modules if importlib.util.find_spec(m) is None]
     if not missing:
         return
-    tried = []
-    for cand in (os.environ.get("RADACS_PYTHON"), str(repo / ".venv" / "bin" / "python")):
-        if not cand:
-            continue
-        tried.append(cand)
-        if not Path(cand).exists() or os.environ.get(REEXEC_MARK) == cand:
+    tried = [p for p in os.environ.get(REEXEC_MARK, "").split(os.pathsep) if p]
+    env_python = os.environ.get("RADACS_FUSESOC_PYTHON")
+    venv_python = str(repo / ".venv" / "bin" / "python")
+    for cand in (env_python, venv_python):
+        if not cand or cand in tried or not Path(cand).exists():
             continue
         env = dict(os.environ)
-        env[REEXEC_MARK] = cand
+        env[REEXEC_MARK] = os.pathsep.join(tried + [cand])
         sys.stdout.flush()
         sys.stderr.flush()
         os.execve(cand, [cand, script] + list(argv), env)
+
+    def state(p):
+        return "tried" if p in tried else ("missing" if not Path(p).exists() else "?")
+
+    shown_env = f"{env_python}: {state(env_python)}" if env_python else "unset"
+    looked = [f"$RADACS_FUSESOC_PYTHON ({shown_env})", f"{venv_python} ({state(venv_python)})"]
     sys.exit(
-        f"radacs: {sys.executable} cannot import {', '.join(missing)} and no usable "
-        f"interpreter was found (tried: {', '.join(tried) or 'none'}); create "
-        f"{repo}/.venv (make setup) or set RADACS_PYTHON to a Python with the RADACS "
-        "requirements")
+        f"radacs: {sys.executable} cannot import {', '.join(missing)}, and neither can "
+        f"{' nor '.join(looked)}; create the venv (make setup) or set RADACS_FUSESOC_PYTHON "
+        "to a Python with the RADACS requirements")

@@ -17,7 +17,7 @@ lists them.  Generator parameters (see ``fusesoc gen show radacs_myhdl``):
 ``waivers``  include ``lint.vlt`` as a ``vlt`` file (default true)
 
 The Python environment: see ``radacs_env.py`` (re-exec with ``<repo>/.venv/bin/python``
-or ``$RADACS_PYTHON`` when the ``python3`` on PATH has no MyHDL).
+or ``$RADACS_FUSESOC_PYTHON`` when the ``python3`` on PATH has no MyHDL).
 """
 from __future__ import annotations
 

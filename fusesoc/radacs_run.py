@@ -262,7 +262,8 @@ def do_module(ip_name, params, work, module: str, outdir: str) -> int:
     report = out / "report.md"
     if report.is_file():
         print(report.read_text())
-    print(f"radacs_run: {module}: exit status {r.returncode} -> {'PASS' if r.returncode == 0 else 'FAIL'}")
+    verdict = "PASS" if r.returncode == 0 else "FAIL"
+    print(f"radacs_run: {module}: exit status {r.returncode} -> {verdict}")
     return 0 if r.returncode == 0 else 1
 
 

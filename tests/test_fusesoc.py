@@ -28,7 +28,7 @@ FUSESOC = shutil.which("fusesoc", path=str(VENV_BIN)) or shutil.which("fusesoc")
 
 # Knobs of the calling environment that would change what a target does.
 SCRUB = ("RADACS_INJECT_BUG", "RADACS_PARAMS", "RADACS_STRESS", "RADACS_ITEMS",
-         "RADACS_CORPUS", "RADACS_COCOTB_MODULE", "RADACS_PYTHON", "PYTEST_CURRENT_TEST",
+         "RADACS_CORPUS", "RADACS_COCOTB_MODULE", "RADACS_FUSESOC_PYTHON", "PYTEST_CURRENT_TEST",
          "VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "VERILATOR_ROOT", "GPI_USERS",
          "COCOTB_TEST_MODULES", "COCOTB_TOPLEVEL", "FUSESOC_CORES")
 
@@ -93,7 +93,8 @@ def test_generator_sources_cover_the_conversion():
     """Every ip/ module the conversion imports is listed in `sources` (else edits to it
     would be hidden by FuseSoC's generator cache)."""
     core = _core(CORES / "arbiter.core")
-    listed = {(CORES / s).resolve() for s in core["generate"]["arbiter_rtl"]["parameters"]["sources"]}
+    sources = core["generate"]["arbiter_rtl"]["parameters"]["sources"]
+    listed = {(CORES / s).resolve() for s in sources}
     code = ("import sys, ip.arbiter, ip.common.convert; "
             "print('\\n'.join(m.__file__ for m in list(sys.modules.values()) "
             "if getattr(m, '__file__', None)))")
@@ -234,7 +235,9 @@ module tb;
     #12 rst_n = 1;
     for (i = 0; i < 6; i = i + 1) begin
       #1;
-      if (gnt_idx !== exp_idx[i]) begin errors = errors + 1; $display("grant %0d: %0d", i, gnt_idx); end
+      if (gnt_idx !== exp_idx[i]) begin
+        errors = errors + 1; $display("grant %0d: %0d", i, gnt_idx);
+      end
       @(posedge clk);
     end
     if (errors == 0) $display("USER TB PASS"); else $display("USER TB FAIL");
@@ -266,13 +269,29 @@ def test_user_project_library_add(tmp_path):
     assert not (REPO / "build").exists() or not any((REPO / "build").glob("acme_*"))
 
 
-def _copy_repo(dst: Path) -> Path:
+def _copy_repo(dst: Path, venv: bool = True) -> Path:
     ignore = shutil.ignore_patterns(".git", ".venv", "build", "sim_build", "out", "__pycache__",
                                     ".pytest_cache", ".hypothesis", "*.egg-info")
     shutil.copytree(REPO, dst, ignore=ignore, symlinks=True)
-    # The generator and runner look for <repo>/.venv when python3 lacks MyHDL.
-    (dst / ".venv").symlink_to(REPO / ".venv")
+    if venv:  # the generator and runner look for <repo>/.venv when python3 lacks MyHDL
+        (dst / ".venv").symlink_to(REPO / ".venv")
     return dst
+
+
+def test_missing_python_is_reported(tmp_path):
+    """A checkout without .venv, python3 without MyHDL: one clear message, exit 1;
+    RADACS_FUSESOC_PYTHON names the interpreter to use instead."""
+    repo = _copy_repo(tmp_path / "repo", venv=False)
+    probe = subprocess.run(["python3", "-c", "import myhdl"], env=_env(tmp_path),
+                           capture_output=True)
+    if probe.returncode == 0:
+        pytest.skip("the python3 on PATH (venv removed) has MyHDL: nothing to find")
+    r = fusesoc(tmp_path / "w1", "run", "--target=lint", ARB, cores_root=repo / "fusesoc")
+    assert r.returncode != 0, r.log
+    assert "cannot import myhdl" in r.log and "RADACS_FUSESOC_PYTHON" in r.log, r.log
+    r = fusesoc(tmp_path / "w2", "run", "--target=lint", ARB, cores_root=repo / "fusesoc",
+                RADACS_FUSESOC_PYTHON=sys.executable)
+    assert r.returncode == 0, r.log
 
 
 def test_editing_myhdl_regenerates(tmp_path):
@@ -280,7 +299,9 @@ def test_editing_myhdl_regenerates(tmp_path):
     and the tool targets then use the new Verilog; a lint finding fails the target."""
     repo = _copy_repo(tmp_path / "repo")
     cores, work = repo / "fusesoc", tmp_path / "work"
-    generated = lambda: next(work.glob("build/*/lint/src/*arbiter_rtl*/radacs_arbiter_rr_n4.v"))  # noqa: E731
+    def generated() -> Path:
+        return next(work.glob("build/*/lint/src/*arbiter_rtl*/radacs_arbiter_rr_n4.v"))
+
     r = fusesoc(work, "run", "--target=lint", ARB, cores_root=cores)
     assert r.returncode == 0 and "Generating radacs:ip:arbiter-arbiter_rtl" in r.log, r.log
     assert "hold_q" in generated().read_text()
