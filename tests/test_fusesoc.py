@@ -107,6 +107,19 @@ def test_generator_sources_cover_the_conversion():
     assert all(p.is_file() for p in listed), "a listed source does not exist"
 
 
+def test_umbrella_core_covers_every_ip():
+    import ip as iplib
+
+    core = _core(REPO / "core.core")
+    deps = core["filesets"]["ips"]["depend"]
+    tops = core["targets"]["lint"]["toplevel"]
+    for name in iplib.IPS:
+        mod = iplib.get(name)
+        assert f"radacs:ip:{name}" in deps, name
+        assert (CORES / f"{name}.core").is_file(), name
+        assert mod.module_name({}) in tops, name
+
+
 def test_every_target_has_a_description():
     for core_file in [REPO / "core.core", *CORES.glob("*.core")]:
         for name, t in (_core(core_file).get("targets") or {}).items():
