@@ -30,6 +30,10 @@ from ip.arbiter import check
 from verif.arbiter.env import ArbEnv, ArbSequence
 from verif.common.uvm import RadacsTest
 
+# A hung test fails instead of running forever: 1 ms of simulated time is 100k
+# cycles, ~10x the longest test.
+TIMEOUT_US = 1000
+
 
 class ArbBaseTest(RadacsTest):
     env_class = ArbEnv
@@ -74,28 +78,37 @@ class ArbBaseTest(RadacsTest):
                 "requesters": order, "cyclic": True}
 
 
-@pyuvm.test()
+@pyuvm.test(timeout_time=TIMEOUT_US, timeout_unit="us")
 class ArbRandomTest(ArbBaseTest):
     async def body(self):
-        env = self.env
-        # Phase 1: random profiles with a reset somewhere in the middle of traffic.
-        seq = ArbSequence("random", self.profiles())
-        task = cocotb.start_soon(seq.start(env.seqr))
-        await ClockCycles(self.dut.clk, self.rng.randint(20, 120))
-        await env.bfm.until_requesting()   # the reset must hit live traffic
-        await env.reset_agent.reset(self.rng.randint(1, 3))
-        await task
+        env, n = self.env, self.knobs.params["N"]
+        # Phase 1: the corpus' profiles, with a reset that must hit live traffic at a
+        # random point.  If the profiles end before that point, filler traffic is
+        # sent until the reset has happened.
+        async def reset_when_live():
+            await ClockCycles(self.dut.clk, self.rng.randint(5, 120))
+            await env.bfm.until_requesting()
+            await env.reset_agent.reset(self.rng.randint(1, 3))
+
+        resetter = cocotb.start_soon(reset_when_live())
+        await ArbSequence("random", self.profiles()).start(env.seqr)
         await env.drain()
-        # Phase 2: bursts so that lock is exercised whatever the corpus drew.
+        while not resetter.done():
+            await ArbSequence("filler", [{"items": 4 * n, "max_gap": 0}]).start(env.seqr)
+            await env.drain()
+        # Phase 2: bursts under [1,1,1,0] backpressure, so lock and held offers are
+        # exercised whatever the corpus and the stress knob drew.
+        env.set_backpressure("cycle")
         await ArbSequence("bursts", [{"items": 4 * self.knobs.params["N"] + 8,
                                       "burst_prob": 0.7, "max_burst": 5,
                                       "max_gap": 1}]).start(env.seqr)
         await env.drain()
+        env.set_backpressure()
         # Phase 3: saturation, for fairness windows and starvation of every requester.
         await ArbSequence("saturate", [self.saturation_profile()]).start(env.seqr)
 
 
-@pyuvm.test()
+@pyuvm.test(timeout_time=TIMEOUT_US, timeout_unit="us")
 class ArbSaturateTest(ArbBaseTest):
     def configure(self):
         n = self.knobs.params["N"]
@@ -110,7 +123,7 @@ class ArbSaturateTest(ArbBaseTest):
         await ArbSequence("saturate", [self.saturation_profile()]).start(self.env.seqr)
 
 
-@pyuvm.test()
+@pyuvm.test(timeout_time=TIMEOUT_US, timeout_unit="us")
 class ArbResetTest(ArbBaseTest):
     def configure(self):
         ConfigDB().set(None, "*", "coverage_goals", {"reset_mid_traffic", "lock_burst"})
@@ -135,7 +148,7 @@ class ArbResetTest(ArbBaseTest):
         await ArbSequence("after", [{"items": 3 * n, "burst_prob": 0.5}]).start(env.seqr)
 
 
-@pyuvm.test(expect_fail=True)
+@pyuvm.test(expect_fail=True, timeout_time=TIMEOUT_US, timeout_unit="us")
 class ArbInjectedBugTest(ArbBaseTest):
     """The scoreboard must catch a wrong golden model: this test passes only if the
     scoreboard fails."""

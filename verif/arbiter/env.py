@@ -482,6 +482,11 @@ class ArbEnv(uvm_env):
             pause=pause_generator(self.knobs.stress, rng)).start()
         cocotb.start_soon(self.bfm.run())
 
+    def set_backpressure(self, mode: str | None = None):
+        """Switch the grant sink's backpressure (default: back to the knob's mode)."""
+        rng = ConfigDB().get(self, "", "test_rng")
+        self.sink.pause = pause_generator(mode or self.knobs.stress, rng)
+
     async def drain(self, timeout_cycles: int = 200_000):
         """Wait until every queued transfer completed (or was discarded by a reset)."""
         for _ in range(timeout_cycles):

@@ -21,6 +21,11 @@ import ip as iplib
 from ip.common import convert, tools
 
 SIMULATORS = ("icarus", "verilator")
+
+
+def selected_sims() -> list[str]:
+    """Simulators chosen by ``RADACS_SIMS`` (default: both)."""
+    return [s for s in os.environ.get("RADACS_SIMS", ",".join(SIMULATORS)).split(",") if s]
 BUILD_ROOT = tools.REPO / "build" / "sim"
 
 
@@ -151,6 +156,7 @@ def run(ip_name: str, params: dict, simulator: str, test_module: str, *,
         "RADACS_INJECT_BUG": "1" if inject_bug else "0",
         "RADACS_COVERAGE_DIR": str(tdir / "coverage"),
         "PYTHONHASHSEED": "0",
+        "PYTHONFAULTHANDLER": "1",
     }
     if items:
         env["RADACS_ITEMS"] = str(items)
