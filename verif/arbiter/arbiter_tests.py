@@ -103,6 +103,13 @@ class ArbRandomTest(ArbBaseTest):
                                       "burst_prob": 0.7, "max_burst": 5,
                                       "max_gap": 1}]).start(env.seqr)
         await env.drain()
+        # Directed: a requester that arrives during another's locked burst waits and
+        # is served after it (starved-then-served for every requester, any flavour).
+        if n > 1:
+            for i in range(n):
+                await ArbSequence("blocked", [{"directed": [((i + 1) % n, 6, 0),
+                                                             (i, 1, 2)]}]).start(env.seqr)
+                await env.drain()
         env.set_backpressure()
         # Phase 3: saturation, for fairness windows and starvation of every requester.
         await ArbSequence("saturate", [self.saturation_profile()]).start(env.seqr)

@@ -217,7 +217,11 @@ class ArbSequence(uvm_sequence):
         rng = ConfigDB().get(None, "", "test_rng")
         n = ConfigDB().get(None, "", "arb_n")
         for prof in self.profiles:
-            for k in range(prof.get("items", 50)):
+            for requester, beats, gap in prof.get("directed", ()):
+                item = ArbSeqItem(requester=requester, beats=beats, gap=gap)
+                await self.start_item(item)
+                await self.finish_item(item)
+            for k in range(prof.get("items", 50) if "directed" not in prof else 0):
                 item = ArbSeqItem().randomize(rng, n, prof, k)
                 await self.start_item(item)
                 await self.finish_item(item)
@@ -319,6 +323,7 @@ class ArbScoreboard(ScoreboardBase):
         self.waiting = {}        # requester -> completed grants of others while waiting
         self.max_wait = [0] * self.n
         self.window: list[int] = []   # winners of completed grants under saturation
+        self.saturated = False        # every cycle since the last completed grant had req == all
         self.windows_checked = 0
         self.cycles = 0
         self.share_listeners = []
@@ -330,6 +335,7 @@ class ArbScoreboard(ScoreboardBase):
             self.model.reset()
             self.waiting.clear()
             self.window.clear()
+            self.saturated = False
         exp = self.model.offer(s.req)
         got = (s.gnt, s.idx, bool(s.valid))
         if got != (exp.gnt, exp.idx, exp.valid):
@@ -365,9 +371,11 @@ class ArbScoreboard(ScoreboardBase):
                     if bound is not None and self.waiting[i] > bound:
                         self.error(f"cycle {s.cycle}: requester {i} waited for "
                                    f"{self.waiting[i]} grants of others (bound {bound})")
-            # Weighted shares over windows of sum(WEIGHTS) grants, all requesting.
+            # Weighted shares over windows of sum(WEIGHTS) grants during which every
+            # requester requested in every cycle (the choice is made at the first
+            # offer cycle, so any partial-request cycle restarts the window).
             if self.model.flavour in ("rr", "wrr") and self.n > 1:
-                if s.req == full:
+                if s.req == full and self.saturated:
                     self.window.append(s.idx)
                     span = sum(self.model.weights)
                     if len(self.window) >= span:
@@ -382,6 +390,10 @@ class ArbScoreboard(ScoreboardBase):
                             cb()
                 else:
                     self.window.clear()
+            self.saturated = True
+        if s.req != full:
+            self.saturated = False
+            self.window.clear()
 
     def check_extra(self):
         self.logger.info(f"scoreboard: {self.cycles} cycles checked against the model; max "
