@@ -3,6 +3,7 @@ model under Hypothesis, which shrinks any failure to a minimal stimulus; and the
 model's own fairness properties."""
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -91,3 +92,13 @@ def test_model_rejects_bad_config():
         ArbiterModel("wrr", 2, [1, 0])
     with pytest.raises(ValueError, match="FLAVOUR"):
         ArbiterModel("lottery", 2)
+
+
+@pytest.mark.slow
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_rtl_matches_model_deep(data):
+    """Deep sweep (make regress): every supported set, longer stimuli."""
+    params = data.draw(st.sampled_from(list(SUPPORTED)), label="params")
+    stim = data.draw(stimulus(params["N"], max_len=400), label="stimulus")
+    assert myhdl_bench.run(params, stim) == []

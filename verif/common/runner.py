@@ -11,6 +11,7 @@ import contextlib
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import sys
 import xml.etree.ElementTree as ET
@@ -21,6 +22,10 @@ import ip as iplib
 from ip.common import convert, tools
 
 SIMULATORS = ("icarus", "verilator")
+
+# cocotb's runner logs "Skipping compilation ..." at WARNING for every cached build.
+for _name in ("Icarus", "Verilator", "cocotb_tools.runner"):
+    logging.getLogger(_name).setLevel(logging.ERROR)
 
 
 def selected_sims() -> list[str]:

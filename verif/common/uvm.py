@@ -241,6 +241,7 @@ class CoverageBase(uvm_subscriber):
             test = ConfigDB().get(self, "", "test_name")
             with open(os.path.join(self.knobs.coverage_dir, f"{test}.json"), "w") as fh:
                 json.dump({"test": test, "goals": sorted(self.goals) if self.goals else None,
-                           "bins": rep, "holes": holes, "percent": pct}, fh, indent=1)
+                           "bins": rep, "holes": holes, "percent": pct,
+                           "samples": self.samples}, fh, indent=1)
         if holes:
             raise AssertionError(f"coverage holes: {', '.join(holes)}")
