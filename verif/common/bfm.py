@@ -8,8 +8,8 @@ after the rising edge would see pre- or post-edge values depending on the simula
 same on both.  A transfer on a valid/ready interface happens at the rising edge that
 follows a falling edge where valid and ready were both high.
 
-All BFMs are reset-aware: while ``rst_n`` is low a source drops ``valid`` and
-discards what it was sending, a sink and a monitor discard a partial packet, and
+All BFMs are reset-aware, judged on the falling-edge sample of ``rst_n``: in a reset
+cycle a source drops ``valid`` and discards what it was sending (and what was queued), a sink and a monitor discard a partial packet, and
 ``on_reset`` callbacks run so that pyuvm components can flush their state.
 
 Signal names follow AXI-Stream (``<prefix>_tdata/tvalid/tready/tlast/tid/tdest/
@@ -109,19 +109,19 @@ class ValidReadySource(_Base):
     async def _run(self):
         current = None
         while True:
+            # Reset is judged on the mid-cycle sample: reading rst_n right after the
+            # rising edge at which a reset BFM releases it would still see 0.
             await FallingEdge(self.clk)
-            if self._in_reset():
-                fire = False
-            else:
-                fire = current is not None and (self.ready is None or int(self.ready.value))
-            await RisingEdge(self.clk)
             if self._in_reset():
                 if current is not None or self.queue:
                     self.queue.clear()
                     self._reset()
                 current = None
                 self.valid.value = 0
-                continue
+                fire = False
+            else:
+                fire = current is not None and (self.ready is None or int(self.ready.value))
+            await RisingEdge(self.clk)
             if fire:
                 self.sent += 1
                 current = None
@@ -151,15 +151,14 @@ class ValidReadySink(_Base):
     async def _run(self):
         while True:
             await RisingEdge(self.clk)
+            self.ready.value = 0 if (self.pause is not None and next(self.pause)) else 1
+            await FallingEdge(self.clk)
             if self._in_reset():
-                self.ready.value = 0
                 if self.received:
                     self.received.clear()
                     self._reset()
                 continue
-            self.ready.value = 0 if (self.pause is not None and next(self.pause)) else 1
-            await FallingEdge(self.clk)
-            if not self._in_reset() and int(self.valid.value) and int(self.ready.value):
+            if int(self.valid.value) and int(self.ready.value):
                 beat = {f: int(s.value) for f, s in self.fields.items()}
                 self.received.append(beat)
                 if self.callback:
