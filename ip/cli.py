@@ -40,7 +40,12 @@ def cmd_list(args) -> int:
         mod = iplib.get(name)
         print(f"{name}:")
         for p in mod.PARAMS:
-            print(f"  {p.name:10s} {p.kind:8s} default={p.default!s:6s} {p.description}")
+            rng = ""
+            if p.choices:
+                rng = "|".join(p.choices)
+            elif p.lo is not None or p.hi is not None:
+                rng = f"{'' if p.lo is None else p.lo}..{'' if p.hi is None else p.hi}"
+            print(f"  {p.name:10s} {p.kind:8s} {rng:12s} default={p.default!s:6s} {p.description}")
         print("  supported sets:")
         for s in mod.SUPPORTED:
             print(f"    {mod.module_name(s)}")

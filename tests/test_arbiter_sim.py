@@ -28,7 +28,7 @@ def test_arbiter_regression(sim, k, params, radacs_seed):
         pytest.skip(f"{sim} not selected by RADACS_SIMS")
     seed = (radacs_seed + 104729 * k) & 0x7FFFFFFF
     stress = plan.STRESS_CYCLE[k % len(plan.STRESS_CYCLE)]
-    corpus = corpus_mod.draw(plan.corpus_strategy(params["N"]), 1, seed)[0]
+    corpus = corpus_mod.draw(plan.corpus_strategy(params), 1, seed)[0]
     print(f"seed={seed} stress={stress} corpus={json.dumps(corpus)}")
     res = runner.run("arbiter", params, sim, plan.TEST_MODULE, seed=seed, stress=stress,
                      corpus=corpus)

@@ -26,9 +26,20 @@ transfer is accepted keeps the grant for the next beat too (multi-beat burst); t
 burst ends with the first accepted beat whose ``lock`` is low.  A burst counts as one
 grant for fairness and weights.  ``N = 1`` is a pure combinational pass-through.
 
-All logic is mask-based (prefix-OR chains, one-hot muxes); no index arithmetic, which
-was measured 3-5x larger in yosys.  The grant path is combinational from ``req``:
-one prefix-OR chain of N bits, which is what limits Fmax at N = 32.
+All logic is mask-based (no index arithmetic, which was measured 3-5x larger in
+yosys): the mask after a winner is an exclusive prefix-OR, the index an OR of constant
+masks.  The lowest set bit of a vector ("pick") has two implementations, chosen by N
+at elaboration from measurements on ECP5 (yosys synth_ecp5 + nextpnr, one seed):
+
+  N      prefix-OR loop          x & -x (carry chain, CCU2C)
+  8      rr 149 LUT4 123 MHz     rr 109 LUT4 + 8 CCU2C 105 MHz
+  16     rr 344 LUT4  93 MHz     rr 234 LUT4 + 16 CCU2C 87 MHz
+  32     rr 632 LUT4  63 MHz     rr 416 LUT4 + 32 CCU2C 76 MHz
+         fp 487 LUT4  84 MHz     fp 173 LUT4 + 16 CCU2C 97 MHz
+
+so the carry chain is used for N > 16 (CARRY_CHAIN_MIN_N).  The grant path is
+combinational from ``req``; the critical path is the pointer loop
+mask_q -> pick -> end-of-grant -> mask_q enable.
 
 The cycle-level behaviour is specified by :mod:`models.arbiter`; the scoreboard
 compares every cycle against it.
@@ -37,7 +48,7 @@ from __future__ import annotations
 
 import zlib
 
-from myhdl import ConcatSignal, Signal, always_comb, always_seq, block, instances, intbv
+from myhdl import Signal, always_comb, always_seq, block, instances, intbv, modbv
 
 from ip.common.params import Param, check_params, clog2
 
@@ -45,6 +56,8 @@ IP = "arbiter"
 FLAVOURS = ("rr", "fp", "wrr")
 N_MAX = 32
 WEIGHT_MAX = 255
+# Above this N the pick uses x & -x (carry chain); see the design note.
+CARRY_CHAIN_MIN_N = 16
 
 PARAMS = (
     Param("FLAVOUR", "str", "rr", "arbitration policy: rr (round robin), fp (fixed priority), "
@@ -128,18 +141,29 @@ def arbiter(clk, rst_n, req, lock, gnt, gnt_idx, gnt_valid, gnt_ready, *, FLAVOU
     idx_s = Signal(intbv(0)[iw:])
 
     if flavour == "fp":
-        @always_comb
-        def pick_fp():
-            # Lowest set bit of req; prefix-OR chain.
-            g = intbv(0)[n:]
-            seen = False
-            for i in range(n):
-                g[i] = req[i] and not seen
-                seen = seen or req[i]
-            if hold_q and (req & hold_gnt_q) != 0:
-                gnt_s.next = hold_gnt_q
-            else:
-                gnt_s.next = g
+        if n > CARRY_CHAIN_MIN_N:
+            @always_comb
+            def pick_fp():
+                # Lowest set bit of req: x & -x, on the carry chain.
+                x = modbv(0)[n:]
+                x[:] = req
+                if hold_q and (req & hold_gnt_q) != 0:
+                    gnt_s.next = hold_gnt_q
+                else:
+                    gnt_s.next = x & (~x + 1)
+        else:
+            @always_comb
+            def pick_fp():
+                # Lowest set bit of req; prefix-OR chain.
+                g = intbv(0)[n:]
+                seen = False
+                for i in range(n):
+                    g[i] = req[i] and not seen
+                    seen = seen or req[i]
+                if hold_q and (req & hold_gnt_q) != 0:
+                    gnt_s.next = hold_gnt_q
+                else:
+                    gnt_s.next = g
 
     else:
         mask_q = Signal(intbv(0)[n:])  # thermometer: requesters after the last winner
@@ -149,24 +173,41 @@ def arbiter(clk, rst_n, req, lock, gnt, gnt_idx, gnt_valid, gnt_ready, *, FLAVOU
         def end_of_grant():
             fire_end.next = gnt_s != 0 and gnt_ready and (lock & gnt_s) == 0
 
-        @always_comb
-        def pick_rr():
-            # Two-pass mask arbiter: lowest set bit of req & mask_q, else of req.
-            gm = intbv(0)[n:]
-            ga = intbv(0)[n:]
-            seen_m = False
-            seen_a = False
-            for i in range(n):
-                gm[i] = req[i] and mask_q[i] and not seen_m
-                seen_m = seen_m or (req[i] and mask_q[i])
-                ga[i] = req[i] and not seen_a
-                seen_a = seen_a or req[i]
-            if hold_q and (req & hold_gnt_q) != 0:
-                gnt_s.next = hold_gnt_q
-            elif seen_m:
-                gnt_s.next = gm
-            else:
-                gnt_s.next = ga
+        if n > CARRY_CHAIN_MIN_N:
+            @always_comb
+            def pick_rr():
+                # Two-pass mask arbiter: lowest set bit of req & mask_q, else of req;
+                # the lowest set bit is x & -x, on the carry chain.
+                xm = modbv(0)[n:]
+                xa = modbv(0)[n:]
+                xm[:] = req & mask_q
+                xa[:] = req
+                if hold_q and (req & hold_gnt_q) != 0:
+                    gnt_s.next = hold_gnt_q
+                elif xm != 0:
+                    gnt_s.next = xm & (~xm + 1)
+                else:
+                    gnt_s.next = xa & (~xa + 1)
+        else:
+            @always_comb
+            def pick_rr():
+                # Two-pass mask arbiter: lowest set bit of req & mask_q, else of req;
+                # prefix-OR chains.
+                gm = intbv(0)[n:]
+                ga = intbv(0)[n:]
+                seen_m = False
+                seen_a = False
+                for i in range(n):
+                    gm[i] = req[i] and mask_q[i] and not seen_m
+                    seen_m = seen_m or (req[i] and mask_q[i])
+                    ga[i] = req[i] and not seen_a
+                    seen_a = seen_a or req[i]
+                if hold_q and (req & hold_gnt_q) != 0:
+                    gnt_s.next = hold_gnt_q
+                elif seen_m:
+                    gnt_s.next = gm
+                else:
+                    gnt_s.next = ga
 
     @always_comb
     def outputs():
@@ -199,7 +240,7 @@ def arbiter(clk, rst_n, req, lock, gnt, gnt_idx, gnt_valid, gnt_ready, *, FLAVOU
         @always_seq(clk.posedge, reset=rst_n)
         def pointer_rr():
             if fire_end:
-                # mask_d[i] = some winner bit below i (prefix-OR, exclusive)
+                # mask_d[i] = some winner bit below i (exclusive prefix-OR)
                 m = intbv(0)[n:]
                 below = False
                 for i in range(n):

@@ -38,5 +38,6 @@ def profile_strategy(n: int):
     })
 
 
-def corpus_strategy(n: int):
-    return st.lists(profile_strategy(n), min_size=1, max_size=3)
+def corpus_strategy(params: dict):
+    """The corpus of one simulation: 1..3 traffic profiles for this parameter set."""
+    return st.lists(profile_strategy(params["N"]), min_size=1, max_size=3)

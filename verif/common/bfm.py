@@ -8,9 +8,12 @@ after the rising edge would see pre- or post-edge values depending on the simula
 same on both.  A transfer on a valid/ready interface happens at the rising edge that
 follows a falling edge where valid and ready were both high.
 
-All BFMs are reset-aware, judged on the falling-edge sample of ``rst_n``: in a reset
-cycle a source drops ``valid`` and discards what it was sending (and what was queued), a sink and a monitor discard a partial packet, and
-``on_reset`` callbacks run so that pyuvm components can flush their state.
+All BFMs are reset-aware, judged on the falling-edge sample of ``rst_n`` (reading it
+right after the rising edge that releases a reset would still see 0): in a reset cycle
+a source drops ``valid`` and discards the beat in flight and everything queued, a sink
+discards everything it has received and not yet handed on, a monitor reports nothing;
+the source's and sink's ``on_reset`` callbacks run so that pyuvm components can flush
+their state.
 
 Signal names follow AXI-Stream (``<prefix>_tdata/tvalid/tready/tlast/tid/tdest/
 tuser``); a ``signals`` mapping renames them for interfaces that are valid/ready

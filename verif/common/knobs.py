@@ -8,6 +8,8 @@ component reads the same values (``ConfigDB().get(self, "", "knobs")``).
 ========================  =====================================  ==================
 env var / plusarg         meaning                                default
 ========================  =====================================  ==================
+RADACS_KNOBS              JSON of all knobs below, set by the    -
+                          runner; when present it is used alone
 RADACS_PARAMS             JSON dict of the IP parameters         from plusargs
 +NAME=VALUE               one IP parameter (when no JSON)        IP defaults
 RADACS_SEED               master seed of every random choice     time-based, printed
@@ -39,9 +41,13 @@ class Knobs:
     corpus: list | None = None
     coverage_dir: str | None = None
 
-    def reproduce_hint(self) -> str:
-        return (f"RADACS_SEED={self.seed} RADACS_STRESS={self.stress}"
-                + (f" RADACS_ITEMS={self.items}" if self.items else ""))
+    def reproduce_hint(self, ip_name: str = "<ip>", sim: str = "<sim>") -> str:
+        """The ``radacs regress`` command that re-runs this simulation (the corpus is
+        drawn from the seed, so the seed alone brings it back)."""
+        ps = " ".join(f"-p {k}={','.join(map(str, v)) if isinstance(v, (list, tuple)) else v}"
+                      for k, v in self.params.items() if v is not None)
+        return (f"radacs regress {ip_name} {ps} --sim {sim} --seed {self.seed} "
+                f"--stress {self.stress}" + (f" --items {self.items}" if self.items else ""))
 
 
 def _plusargs() -> dict:
@@ -60,7 +66,24 @@ def _get(name: str, plus: dict) -> Any:
 
 
 def load(param_names=()) -> Knobs:
-    """Read the knobs of this simulation (env first, then plusargs)."""
+    """Read the knobs of this simulation.
+
+    ``RADACS_KNOBS`` (written by :mod:`verif.common.runner`) wins outright: cocotb's
+    runner merges the caller's environment over the variables it is given, so a
+    ``RADACS_SEED`` exported in a shell must not override the seed the runner chose.
+    Without it (FuseSoC, hand-run simulations): environment first, then plusargs.
+    """
+    raw_all = os.environ.get("RADACS_KNOBS")
+    if raw_all:
+        k = json.loads(raw_all)
+        corpus = None
+        if k.get("corpus_file"):
+            with open(k["corpus_file"]) as fh:
+                corpus = json.load(fh)
+        return Knobs(params=k.get("params", {}), seed=int(k["seed"]),
+                     stress=k.get("stress", "random"), items=k.get("items"),
+                     inject_bug=bool(k.get("inject_bug")), corpus=corpus,
+                     coverage_dir=k.get("coverage_dir"))
     plus = _plusargs()
     raw = _get("RADACS_PARAMS", plus)
     if raw:

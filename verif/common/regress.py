@@ -24,16 +24,23 @@ from verif.common import runner
 
 
 def plan_for(ip_name: str):
+    """The IP's verification plan (``verif/<ip>/__init__.py``), None when it has none;
+    an import error *inside* a plan is an error, not "no plan"."""
+    iplib.get(ip_name)  # ValueError for an unknown IP
     try:
-        return importlib.import_module(f"verif.{ip_name}")
-    except ModuleNotFoundError:
-        return None
+        mod = importlib.import_module(f"verif.{ip_name}")
+    except ModuleNotFoundError as e:
+        if e.name == f"verif.{ip_name}":
+            return None
+        raise
+    return mod if hasattr(mod, "REGRESSION") else None
 
 
 def run_one(ip_name, vplan, params, sim, seed, stress, testcase=None, items=None):
     mod = iplib.get(ip_name)
     p = mod.check(params)
-    corpus = corpus_mod.draw(vplan.corpus_strategy(p["N"]), 1, seed)[0]
+    # --items asks for seeded traffic of that size instead of a Hypothesis corpus.
+    corpus = None if items else corpus_mod.draw(vplan.corpus_strategy(p), 1, seed)[0]
     t0 = time.time()
     res = runner.run(ip_name, p, sim, vplan.TEST_MODULE, seed=seed, stress=stress,
                      corpus=corpus, testcase=testcase, items=items)
@@ -112,6 +119,9 @@ def cmd_regress(args) -> int:
     if args.seeds < 1:
         raise ValueError(f"--seeds must be >= 1, got {args.seeds}")
     ips = args.ip or [i for i in iplib.IPS if plan_for(i) is not None]
+    for i in ips:
+        if plan_for(i) is None:
+            raise ValueError(f"IP {i!r} has no verification plan (verif/{i}/__init__.py)")
     params = None
     if args.param:
         if len(ips) != 1:
@@ -136,7 +146,8 @@ def register(sub):
     p.add_argument("--stress", choices=("none", "cycle", "random"),
                    help="idle/backpressure mode (default: rotate through all three)")
     p.add_argument("--test", help="run only this test (e.g. ArbRandomTest)")
-    p.add_argument("--items", type=int, help="sequence items per test")
+    p.add_argument("--items", type=int,
+                   help="seeded traffic of this many items per test instead of a Hypothesis corpus")
     p.add_argument("--jobs", "-j", type=int, default=2, help="simulations in parallel")
     p.add_argument("--json", help="write the result rows to this JSON file")
     p.set_defaults(func=cmd_regress)

@@ -154,21 +154,16 @@ def run(ip_name: str, params: dict, simulator: str, test_module: str, *,
                                     sort_keys=True).encode()).hexdigest()[:10]
     tdir = bdir / f"run_{ident}"
     tdir.mkdir(parents=True, exist_ok=True)
-    env = {
-        "RADACS_PARAMS": json.dumps(jp),
-        "RADACS_SEED": str(seed),
-        "RADACS_STRESS": stress,
-        "RADACS_INJECT_BUG": "1" if inject_bug else "0",
-        "RADACS_COVERAGE_DIR": str(tdir / "coverage"),
-        "PYTHONHASHSEED": "0",
-        "PYTHONFAULTHANDLER": "1",
-    }
-    if items:
-        env["RADACS_ITEMS"] = str(items)
+    knobs = {"params": jp, "seed": seed, "stress": stress, "items": items,
+             "inject_bug": bool(inject_bug), "coverage_dir": str(tdir / "coverage")}
     if corpus is not None:
         cfile = tdir / "corpus.json"
-        cfile.write_text(json.dumps(corpus, indent=1))
-        env["RADACS_CORPUS"] = str(cfile)
+        cfile.write_text(json.dumps(corpus, indent=1, sort_keys=True))
+        knobs["corpus_file"] = str(cfile)
+    # One variable that nobody exports: it wins over RADACS_* inherited from the shell,
+    # which cocotb's runner would otherwise merge over extra_env (verif/common/knobs.py).
+    env = {"RADACS_KNOBS": json.dumps(knobs), "PYTHONHASHSEED": "0",
+           "PYTHONFAULTHANDLER": "1"}
     xml = tdir / "results.xml"
     log = tdir / "sim.log"
     tools.apply_tool_env()

@@ -46,6 +46,7 @@ class RadacsTest(uvm_test):
     """
 
     env_class = None
+    ip_name = "<ip>"
     param_names: tuple = ()
     clock_ns = 10
 
@@ -73,7 +74,7 @@ class RadacsTest(uvm_test):
         self.logger.info(
             f"{type(self).__name__}: seed={self.knobs.seed} stress={self.knobs.stress} "
             f"params={self.knobs.params} inject_bug={self.knobs.inject_bug}; "
-            f"reproduce with {self.knobs.reproduce_hint()}")
+            f"reproduce with: {self.knobs.reproduce_hint(self.ip_name, _sim_name())}")
 
     async def run_phase(self):
         self.raise_objection()
@@ -85,6 +86,11 @@ class RadacsTest(uvm_test):
 
     async def body(self):
         raise NotImplementedError
+
+
+def _sim_name() -> str:
+    name = (getattr(cocotb, "SIM_NAME", "") or "").lower()
+    return "verilator" if "verilator" in name else "icarus" if "icarus" in name else name
 
 
 class ResetAgent(uvm_component):
@@ -240,7 +246,7 @@ class CoverageBase(uvm_subscriber):
             os.makedirs(self.knobs.coverage_dir, exist_ok=True)
             test = ConfigDB().get(self, "", "test_name")
             with open(os.path.join(self.knobs.coverage_dir, f"{test}.json"), "w") as fh:
-                json.dump({"test": test, "goals": sorted(self.goals) if self.goals else None,
+                json.dump({"test": test, "goals": sorted(self.goals) if self.goals is not None else None,
                            "bins": rep, "holes": holes, "percent": pct,
                            "samples": self.samples}, fh, indent=1)
         if holes:

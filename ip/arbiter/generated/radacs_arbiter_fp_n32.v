@@ -46,20 +46,14 @@ reg [4:0] idx_s;
 
 
 always @(hold_q, req, hold_gnt_q) begin: pick_fp
-    reg [32-1:0] g;
-    reg seen;
-    integer i;
-    g = 32'h0;
-    seen = 1'b0;
-    for (i=0; i<32; i=i+1) begin
-        g[i] = (req[i] && (!seen));
-        seen = (seen || req[i]);
-    end
+    reg [32-1:0] x;
+    x = 32'h0;
+    x = req;
     if ((hold_q && ((req & hold_gnt_q) != 0))) begin
         gnt_s = hold_gnt_q;
     end
     else begin
-        gnt_s = g;
+        gnt_s = (x & ((~x) + 1));
     end
 end
 

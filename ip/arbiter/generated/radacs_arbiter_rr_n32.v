@@ -52,29 +52,20 @@ assign fire_end = ((gnt_s != 0) && gnt_ready && ((lock & gnt_s) == 0));
 
 
 always @(hold_q, req, hold_gnt_q, mask_q) begin: pick_rr
-    reg [32-1:0] gm;
-    reg [32-1:0] ga;
-    reg seen_m;
-    reg seen_a;
-    integer i;
-    gm = 32'h0;
-    ga = 32'h0;
-    seen_m = 1'b0;
-    seen_a = 1'b0;
-    for (i=0; i<32; i=i+1) begin
-        gm[i] = (req[i] && mask_q[i] && (!seen_m));
-        seen_m = (seen_m || (req[i] && mask_q[i]));
-        ga[i] = (req[i] && (!seen_a));
-        seen_a = (seen_a || req[i]);
-    end
+    reg [32-1:0] xm;
+    reg [32-1:0] xa;
+    xm = 32'h0;
+    xa = 32'h0;
+    xm = (req & mask_q);
+    xa = req;
     if ((hold_q && ((req & hold_gnt_q) != 0))) begin
         gnt_s = hold_gnt_q;
     end
-    else if (seen_m) begin
-        gnt_s = gm;
+    else if ((xm != 0)) begin
+        gnt_s = (xm & ((~xm) + 1));
     end
     else begin
-        gnt_s = ga;
+        gnt_s = (xa & ((~xa) + 1));
     end
 end
 
