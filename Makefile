@@ -69,7 +69,7 @@ synth: setup ## ECP5 synthesis + place-and-route (resources, Fmax) of each IP's 
 formal: setup ## formal proofs of every IP's interface properties
 	$(ENV) rc=0; for ip in $(IPS); do radacs formal $$ip $(ARGS) || rc=1; done; exit $$rc
 
-bench: setup ## benchmarks: synthesis of every supported set (writes ip/<ip>/synth.json)
+bench: setup ## benchmarks: synthesis of each IP's SYNTH_BENCH sets (writes ip/<ip>/synth.json)
 	$(ENV) rc=0; for ip in $(IPS); do radacs bench synth $$ip $(ARGS) || rc=1; done; exit $$rc
 
 clean: ## remove build and simulation outputs (keeps .venv)

@@ -111,6 +111,36 @@ def _table(rows, out):
     print(line, file=out)
 
 
+def write_readme_status(ip_name: str, rows: list, command: str) -> None:
+    """Replace the text between the regress-status markers of ip/<ip>/README.md."""
+    import datetime
+    from pathlib import Path
+
+    readme = Path(iplib.get(ip_name).__file__).parent / "README.md"
+    begin, end = "<!-- regress-status:begin -->", "<!-- regress-status:end -->"
+    text = readme.read_text()
+    if begin not in text or end not in text:
+        raise ValueError(f"{readme} has no {begin} ... {end} markers")
+    mine = [r for r in rows if r["ip"] == ip_name]
+    lines = [begin, "",
+             f"Last full regression: `{command}` on {datetime.date.today().isoformat()} "
+             f"(written by `radacs regress --readme`).", "",
+             "| simulator | parameter sets | seeds per set | runs passed | tests passed | "
+             "min. coverage of goal bins | cycles checked |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for sim in sorted({r["sim"] for r in mine}):
+        rs = [r for r in mine if r["sim"] == sim]
+        sets = len({r["module"] for r in rs})
+        lines.append(f"| {sim} | {sets} | {len(rs) // max(1, sets)} | "
+                     f"{sum(r['ok'] for r in rs)}/{len(rs)} | "
+                     f"{sum(r['passed'] for r in rs)}/{sum(r['tests'] for r in rs)} | "
+                     f"{min(r['coverage_min_pct'] for r in rs):.1f} % | "
+                     f"{sum(r['cycles'] for r in rs)} |")
+    lines += ["", end]
+    head, rest = text.split(begin, 1)
+    readme.write_text(head + "\n".join(lines) + rest.split(end, 1)[1])
+
+
 def cmd_regress(args) -> int:
     sims = [s.strip() for s in args.sim.split(",") if s.strip()]
     for s in sims:
@@ -132,6 +162,12 @@ def cmd_regress(args) -> int:
     if args.json:
         with open(args.json, "w") as fh:
             json.dump(rows, fh, indent=1)
+    if args.readme:
+        if args.param or args.test or args.items:
+            raise ValueError("--readme records full regressions only (no -p/--test/--items)")
+        cmd = "radacs regress " + " ".join(sys.argv[2:]) if len(sys.argv) > 2 else "radacs regress"
+        for i in ips:
+            write_readme_status(i, rows, cmd.replace(" --readme", ""))
     return 0 if ok else 1
 
 
@@ -150,4 +186,6 @@ def register(sub):
                    help="seeded traffic of this many items per test instead of a Hypothesis corpus")
     p.add_argument("--jobs", "-j", type=int, default=2, help="simulations in parallel")
     p.add_argument("--json", help="write the result rows to this JSON file")
+    p.add_argument("--readme", action="store_true",
+                   help="record the summary in each IP's README (regress-status markers)")
     p.set_defaults(func=cmd_regress)
