@@ -148,6 +148,8 @@ def cmd_regress(args) -> int:
             raise ValueError(f"--sim must be among {', '.join(runner.SIMULATORS)}, got {s!r}")
     if args.seeds < 1:
         raise ValueError(f"--seeds must be >= 1, got {args.seeds}")
+    if args.readme and (args.param or args.test or args.items):
+        raise ValueError("--readme records full regressions only (no -p/--test/--items)")
     ips = args.ip or [i for i in iplib.IPS if plan_for(i) is not None]
     for i in ips:
         if plan_for(i) is None:
@@ -163,8 +165,6 @@ def cmd_regress(args) -> int:
         with open(args.json, "w") as fh:
             json.dump(rows, fh, indent=1)
     if args.readme:
-        if args.param or args.test or args.items:
-            raise ValueError("--readme records full regressions only (no -p/--test/--items)")
         cmd = "radacs regress " + " ".join(sys.argv[2:]) if len(sys.argv) > 2 else "radacs regress"
         for i in ips:
             write_readme_status(i, rows, cmd.replace(" --readme", ""))
