@@ -121,6 +121,19 @@ def cmd_lint(args) -> int:
     return 1 if problems else 0
 
 
+def module_main(prog: str, description: str, add_arguments, func, argv=None) -> int:
+    """Entry point of a ``python -m ip.common.<tool>`` module (used by FuseSoC hooks):
+    the sub-command's own arguments, and a ValueError as one line + exit 2, as radacs."""
+    ap = argparse.ArgumentParser(prog=prog, description=description)
+    add_arguments(ap)
+    args = ap.parse_args(argv)
+    try:
+        return int(func(args) or 0)
+    except ValueError as e:
+        print(f"{prog}: error: {e}", file=sys.stderr)
+        return 2
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="radacs", description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="command", required=True)

@@ -14,6 +14,7 @@ from ip.arbiter import module_name
 from verif import arbiter as plan
 from verif.common import corpus as corpus_mod
 from verif.common import runner
+from verif.common.knobs import reproduce_command
 from verif.common.runner import selected_sims
 
 CASES = [(sim, k, p) for sim in ("icarus", "verilator") for k, p in
@@ -32,7 +33,7 @@ def test_arbiter_regression(sim, k, params, radacs_seed):
     print(f"seed={seed} stress={stress} corpus={json.dumps(corpus)}")
     res = runner.run("arbiter", params, sim, plan.TEST_MODULE, seed=seed, stress=stress,
                      corpus=corpus)
-    cmd = runner.reproduce_command("arbiter", params, sim, seed, stress)
+    cmd = reproduce_command("arbiter", params, sim, seed, stress)
     assert res.passed, f"{res.summary()}\nreproduce: {cmd}"
     assert sorted(r.name for r in res.results) == sorted(plan.TESTS), res.summary()
     # Coverage: every goal bin of every test hit (the subscribers already fail on

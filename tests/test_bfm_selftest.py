@@ -2,13 +2,12 @@
 simulators; and their checker fails when the fixture drops beats."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from ip.common import tools
-from verif.common.runner import BUILD_ROOT, parse_results, selected_sims
+from verif.common.runner import BUILD_ROOT, parse_results, run_cocotb, selected_sims
 
 FIXTURE = Path(__file__).resolve().parents[1] / "verif/common/selftest/radacs_tb_skid.v"
 
@@ -22,17 +21,10 @@ def _run(sim: str, drop: int, seed: int):
     runner.build(sources=[FIXTURE], hdl_toplevel="radacs_tb_skid", build_dir=str(bdir),
                  parameters={"INJECT_DROP": drop}, timescale=("1ns", "1ps"))
     xml = bdir / "results.xml"
-    saved = os.environ.pop("PYTEST_CURRENT_TEST", None)
-    try:
-        runner.test(test_module="verif.common.selftest.bfm_selftests",
-                    hdl_toplevel="radacs_tb_skid", hdl_toplevel_lang="verilog",
-                    build_dir=str(bdir), test_dir=str(bdir), results_xml=str(xml),
-                    extra_env={"RADACS_SEED": str(seed)}, log_file=str(bdir / "sim.log"))
-    except SystemExit:
-        pass
-    finally:
-        if saved is not None:
-            os.environ["PYTEST_CURRENT_TEST"] = saved
+    run_cocotb(runner, test_module="verif.common.selftest.bfm_selftests",
+               hdl_toplevel="radacs_tb_skid", hdl_toplevel_lang="verilog",
+               build_dir=str(bdir), test_dir=str(bdir), results_xml=str(xml),
+               extra_env={"RADACS_SEED": str(seed)}, log_file=str(bdir / "sim.log"))
     return parse_results(xml)
 
 

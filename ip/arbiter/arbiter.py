@@ -137,8 +137,17 @@ def arbiter(clk, rst_n, req, lock, gnt, gnt_idx, gnt_valid, gnt_ready, *, FLAVOU
 
     hold_q = Signal(bool(0))           # an offer or a burst is in progress
     hold_gnt_q = Signal(intbv(0)[n:])  # ... for this requester
+    pick_s = Signal(intbv(0)[n:])      # what a fresh arbitration would grant
     gnt_s = Signal(intbv(0)[n:])
     idx_s = Signal(intbv(0)[iw:])
+
+    @always_comb
+    def hold_mux():
+        # A held offer or burst wins while its requester still requests.
+        if hold_q and (req & hold_gnt_q) != 0:
+            gnt_s.next = hold_gnt_q
+        else:
+            gnt_s.next = pick_s
 
     if flavour == "fp":
         if n > CARRY_CHAIN_MIN_N:
@@ -147,10 +156,7 @@ def arbiter(clk, rst_n, req, lock, gnt, gnt_idx, gnt_valid, gnt_ready, *, FLAVOU
                 # Lowest set bit of req: x & -x, on the carry chain.
                 x = modbv(0)[n:]
                 x[:] = req
-                if hold_q and (req & hold_gnt_q) != 0:
-                    gnt_s.next = hold_gnt_q
-                else:
-                    gnt_s.next = x & (~x + 1)
+                pick_s.next = x & (~x + 1)
         else:
             @always_comb
             def pick_fp():
@@ -160,10 +166,7 @@ def arbiter(clk, rst_n, req, lock, gnt, gnt_idx, gnt_valid, gnt_ready, *, FLAVOU
                 for i in range(n):
                     g[i] = req[i] and not seen
                     seen = seen or req[i]
-                if hold_q and (req & hold_gnt_q) != 0:
-                    gnt_s.next = hold_gnt_q
-                else:
-                    gnt_s.next = g
+                pick_s.next = g
 
     else:
         mask_q = Signal(intbv(0)[n:])  # thermometer: requesters after the last winner
@@ -182,12 +185,10 @@ def arbiter(clk, rst_n, req, lock, gnt, gnt_idx, gnt_valid, gnt_ready, *, FLAVOU
                 xa = modbv(0)[n:]
                 xm[:] = req & mask_q
                 xa[:] = req
-                if hold_q and (req & hold_gnt_q) != 0:
-                    gnt_s.next = hold_gnt_q
-                elif xm != 0:
-                    gnt_s.next = xm & (~xm + 1)
+                if xm != 0:
+                    pick_s.next = xm & (~xm + 1)
                 else:
-                    gnt_s.next = xa & (~xa + 1)
+                    pick_s.next = xa & (~xa + 1)
         else:
             @always_comb
             def pick_rr():
@@ -202,12 +203,10 @@ def arbiter(clk, rst_n, req, lock, gnt, gnt_idx, gnt_valid, gnt_ready, *, FLAVOU
                     seen_m = seen_m or (req[i] and mask_q[i])
                     ga[i] = req[i] and not seen_a
                     seen_a = seen_a or req[i]
-                if hold_q and (req & hold_gnt_q) != 0:
-                    gnt_s.next = hold_gnt_q
-                elif seen_m:
-                    gnt_s.next = gm
+                if seen_m:
+                    pick_s.next = gm
                 else:
-                    gnt_s.next = ga
+                    pick_s.next = ga
 
     @always_comb
     def outputs():

@@ -681,15 +681,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["--yowasp-abc"]:
         return abc_shim(argv[1:])
-    ap = argparse.ArgumentParser(prog="python -m ip.common.formal",
-                                 description=__doc__.splitlines()[0])
-    _add_arguments(ap)
-    args = ap.parse_args(argv)
-    try:
-        return cmd_formal(args)
-    except ValueError as e:
-        print(f"radacs formal: error: {e}", file=sys.stderr)
-        return 2
+    from ip.cli import module_main
+
+    return module_main("python -m ip.common.formal", __doc__.splitlines()[0],
+                       _add_arguments, cmd_formal, argv)
 
 
 if __name__ == "__main__":

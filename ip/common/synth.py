@@ -783,15 +783,10 @@ def register(subparsers) -> None:
 
 def main(argv=None) -> int:
     """``python -m ip.common.synth <ip> -p NAME=VALUE ... [--out DIR]``."""
-    ap = argparse.ArgumentParser(prog="python -m ip.common.synth",
-                                 description="synthesize one parameter set of an IP")
-    _add_synth_args(ap)
-    args = ap.parse_args(argv)
-    try:
-        return cmd_synth(args)
-    except ValueError as e:
-        print(f"synth: error: {e}", file=sys.stderr)
-        return 2
+    from ip.cli import module_main
+
+    return module_main("python -m ip.common.synth", "synthesize one parameter set of an IP",
+                       _add_synth_args, cmd_synth, argv)
 
 
 if __name__ == "__main__":

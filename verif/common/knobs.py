@@ -42,12 +42,18 @@ class Knobs:
     coverage_dir: str | None = None
 
     def reproduce_hint(self, ip_name: str = "<ip>", sim: str = "<sim>") -> str:
-        """The ``radacs regress`` command that re-runs this simulation (the corpus is
-        drawn from the seed, so the seed alone brings it back)."""
-        ps = " ".join(f"-p {k}={','.join(map(str, v)) if isinstance(v, (list, tuple)) else v}"
-                      for k, v in self.params.items() if v is not None)
-        return (f"radacs regress {ip_name} {ps} --sim {sim} --seed {self.seed} "
-                f"--stress {self.stress}" + (f" --items {self.items}" if self.items else ""))
+        return reproduce_command(ip_name, self.params, sim, self.seed, self.stress,
+                                 items=self.items)
+
+
+def reproduce_command(ip_name: str, params: dict, simulator: str, seed: int, stress: str,
+                      testcase=None, items=None) -> str:
+    """The ``radacs regress`` command that re-runs one simulation (the corpus is drawn
+    from the seed, so the seed alone brings it back)."""
+    ps = " ".join(f"-p {k}={','.join(map(str, v)) if isinstance(v, (list, tuple)) else v}"
+                  for k, v in params.items() if v is not None)
+    return (f"radacs regress {ip_name} {ps} --sim {simulator} --seed {seed} --stress {stress}"
+            + (f" --test {testcase}" if testcase else "") + (f" --items {items}" if items else ""))
 
 
 def _plusargs() -> dict:

@@ -21,6 +21,7 @@ import ip as iplib
 from ip.common.params import parse_assignments
 from verif.common import corpus as corpus_mod
 from verif.common import runner
+from verif.common.knobs import reproduce_command
 
 
 def plan_for(ip_name: str):
@@ -47,7 +48,7 @@ def run_one(ip_name, vplan, params, sim, seed, stress, testcase=None, items=None
     res.wall_s = time.time() - t0
     res.corpus = corpus
     res.stress = stress
-    res.cmd = runner.reproduce_command(ip_name, p, sim, seed, stress, testcase)
+    res.cmd = reproduce_command(ip_name, p, sim, seed, stress, testcase)
     return res
 
 

@@ -13,7 +13,6 @@ import hashlib
 import json
 import logging
 import os
-import sys
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,8 +38,6 @@ class TestResult:
     name: str
     passed: bool
     message: str = ""
-    sim_time_ns: float = 0.0
-    real_time_s: float = 0.0
 
 
 @dataclass
@@ -97,10 +94,25 @@ def parse_results(xml_path: Path) -> list[TestResult]:
             msg = (bad.get("message") or "") + "\n" + (bad.text or "")
         if skipped is not None:  # a skipped test is a defect here: report it as failed
             bad, msg = skipped, "skipped"
-        out.append(TestResult(tc.get("name", "?"), bad is None, msg.strip(),
-                              float(tc.get("sim_time_ns", 0) or 0),
-                              float(tc.get("time", 0) or 0)))
+        out.append(TestResult(tc.get("name", "?"), bad is None, msg.strip()))
     return out
+
+
+def run_cocotb(sim_runner, **test_kwargs) -> None:
+    """``sim_runner.test(**test_kwargs)`` that never exits the process.
+
+    cocotb's runner calls ``sys.exit`` when it runs under pytest and a test fails;
+    callers here want to read results.xml instead (:func:`parse_results`), so pytest's
+    marker variable is hidden for the call and a SystemExit (simulator crash) ignored.
+    """
+    saved = os.environ.pop("PYTEST_CURRENT_TEST", None)
+    try:
+        sim_runner.test(**test_kwargs)
+    except SystemExit:
+        pass
+    finally:
+        if saved is not None:
+            os.environ["PYTEST_CURRENT_TEST"] = saved
 
 
 def build(ip_name: str, params: dict, simulator: str) -> tuple[Path, str]:
@@ -167,20 +179,10 @@ def run(ip_name: str, params: dict, simulator: str, test_module: str, *,
     xml = tdir / "results.xml"
     log = tdir / "sim.log"
     tools.apply_tool_env()
-    runner = get_runner(simulator)
-    # The runner exits the process when it runs under pytest and a test fails; we want
-    # the result object instead, so hide pytest's marker variable for this call.
-    saved = os.environ.pop("PYTEST_CURRENT_TEST", None)
-    try:
-        runner.test(test_module=test_module, hdl_toplevel=top, hdl_toplevel_lang="verilog",
-                    build_dir=str(bdir), test_dir=str(tdir), extra_env=env,
-                    testcase=testcase, seed=seed, results_xml=str(xml), log_file=str(log),
-                    timescale=("1ns", "1ps"))
-    except SystemExit:
-        pass
-    finally:
-        if saved is not None:
-            os.environ["PYTEST_CURRENT_TEST"] = saved
+    run_cocotb(get_runner(simulator), test_module=test_module, hdl_toplevel=top,
+               hdl_toplevel_lang="verilog", build_dir=str(bdir), test_dir=str(tdir),
+               extra_env=env, testcase=testcase, seed=seed, results_xml=str(xml),
+               log_file=str(log), timescale=("1ns", "1ps"))
     res = SimResult(simulator, top, jp, seed, parse_results(xml), xml, log=log)
     cov_dir = tdir / "coverage"
     if cov_dir.exists():
@@ -189,10 +191,3 @@ def run(ip_name: str, params: dict, simulator: str, test_module: str, *,
     return res
 
 
-def reproduce_command(ip_name: str, params: dict, simulator: str, seed: int, stress: str,
-                      testcase=None) -> str:
-    ps = " ".join(f"-p {k}={','.join(map(str, v)) if isinstance(v, (list, tuple)) else v}"
-                  for k, v in params.items() if v is not None)
-    tc = f" --test {testcase}" if testcase else ""
-    return (f"radacs regress {ip_name} {ps} --sim {simulator} --seed {seed} "
-            f"--stress {stress}{tc}")

@@ -42,19 +42,25 @@ reg [31:0] gnt_s;
 reg [31:0] hold_gnt_q;
 reg hold_q;
 reg [4:0] idx_s;
+reg [31:0] pick_s;
 
 
 
-always @(hold_q, req, hold_gnt_q) begin: pick_fp
-    reg [32-1:0] x;
-    x = 32'h0;
-    x = req;
+always @(req, hold_gnt_q, hold_q, pick_s) begin: hold_mux
     if ((hold_q && ((req & hold_gnt_q) != 0))) begin
         gnt_s = hold_gnt_q;
     end
     else begin
-        gnt_s = (x & ((~x) + 1));
+        gnt_s = pick_s;
     end
+end
+
+
+always @(req) begin: pick_fp
+    reg [32-1:0] x;
+    x = 32'h0;
+    x = req;
+    pick_s = (x & ((~x) + 1));
 end
 
 

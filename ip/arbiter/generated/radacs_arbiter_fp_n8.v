@@ -42,10 +42,21 @@ reg [7:0] gnt_s;
 reg [7:0] hold_gnt_q;
 reg hold_q;
 reg [2:0] idx_s;
+reg [7:0] pick_s;
 
 
 
-always @(hold_q, req, hold_gnt_q) begin: pick_fp
+always @(req, hold_gnt_q, hold_q, pick_s) begin: hold_mux
+    if ((hold_q && ((req & hold_gnt_q) != 0))) begin
+        gnt_s = hold_gnt_q;
+    end
+    else begin
+        gnt_s = pick_s;
+    end
+end
+
+
+always @(req) begin: pick_fp
     reg [8-1:0] g;
     reg seen;
     integer i;
@@ -55,12 +66,7 @@ always @(hold_q, req, hold_gnt_q) begin: pick_fp
         g[i] = (req[i] && (!seen));
         seen = (seen || req[i]);
     end
-    if ((hold_q && ((req & hold_gnt_q) != 0))) begin
-        gnt_s = hold_gnt_q;
-    end
-    else begin
-        gnt_s = g;
-    end
+    pick_s = g;
 end
 
 

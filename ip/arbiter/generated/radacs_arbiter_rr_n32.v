@@ -38,34 +38,42 @@ output gnt_valid;
 wire gnt_valid;
 input gnt_ready;
 
-wire fire_end;
 reg [31:0] gnt_s;
 reg [31:0] hold_gnt_q;
 reg hold_q;
 reg [4:0] idx_s;
+reg [31:0] pick_s;
+wire fire_end;
 reg [31:0] mask_q;
 
+
+
+always @(req, hold_gnt_q, hold_q, pick_s) begin: hold_mux
+    if ((hold_q && ((req & hold_gnt_q) != 0))) begin
+        gnt_s = hold_gnt_q;
+    end
+    else begin
+        gnt_s = pick_s;
+    end
+end
 
 
 
 assign fire_end = ((gnt_s != 0) && gnt_ready && ((lock & gnt_s) == 0));
 
 
-always @(hold_q, req, hold_gnt_q, mask_q) begin: pick_rr
+always @(req, mask_q) begin: pick_rr
     reg [32-1:0] xm;
     reg [32-1:0] xa;
     xm = 32'h0;
     xa = 32'h0;
     xm = (req & mask_q);
     xa = req;
-    if ((hold_q && ((req & hold_gnt_q) != 0))) begin
-        gnt_s = hold_gnt_q;
-    end
-    else if ((xm != 0)) begin
-        gnt_s = (xm & ((~xm) + 1));
+    if ((xm != 0)) begin
+        pick_s = (xm & ((~xm) + 1));
     end
     else begin
-        gnt_s = (xa & ((~xa) + 1));
+        pick_s = (xa & ((~xa) + 1));
     end
 end
 

@@ -38,20 +38,31 @@ output gnt_valid;
 wire gnt_valid;
 input gnt_ready;
 
-wire fire_end;
 reg [3:0] gnt_s;
 reg [3:0] hold_gnt_q;
 reg hold_q;
 reg [1:0] idx_s;
+reg [3:0] pick_s;
+wire fire_end;
 reg [3:0] mask_q;
 
+
+
+always @(req, hold_gnt_q, hold_q, pick_s) begin: hold_mux
+    if ((hold_q && ((req & hold_gnt_q) != 0))) begin
+        gnt_s = hold_gnt_q;
+    end
+    else begin
+        gnt_s = pick_s;
+    end
+end
 
 
 
 assign fire_end = ((gnt_s != 0) && gnt_ready && ((lock & gnt_s) == 0));
 
 
-always @(hold_q, req, hold_gnt_q, mask_q) begin: pick_rr
+always @(req, mask_q) begin: pick_rr
     reg [4-1:0] gm;
     reg [4-1:0] ga;
     reg seen_m;
@@ -67,14 +78,11 @@ always @(hold_q, req, hold_gnt_q, mask_q) begin: pick_rr
         ga[i] = (req[i] && (!seen_a));
         seen_a = (seen_a || req[i]);
     end
-    if ((hold_q && ((req & hold_gnt_q) != 0))) begin
-        gnt_s = hold_gnt_q;
-    end
-    else if (seen_m) begin
-        gnt_s = gm;
+    if (seen_m) begin
+        pick_s = gm;
     end
     else begin
-        gnt_s = ga;
+        pick_s = ga;
     end
 end
 
