@@ -62,7 +62,7 @@ def test_formal_set_proves_and_covers(tmp_path, capsys):
 # (name, generated text, broken text, the property that must fail)
 BROKEN = [
     # one-hot: the masked and the unmasked winners are both granted
-    ("onehot", "gnt_s = gm;", "gnt_s = gm | ga;", "P1"),
+    ("onehot", "pick_s = gm;", "pick_s = gm | ga;", "P1"),
     # hold: an offer that is not accepted is dropped (only bursts are held)
     ("hold", "((!gnt_ready) || ((lock & gnt_s) != 0))",
      "(gnt_ready && ((lock & gnt_s) != 0))", "P5"),
