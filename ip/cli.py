@@ -24,11 +24,21 @@ COMMAND_MODULES = (
     "ip.common.synth",
     "ip.common.formal",
     "verif.common.regress",
+    "models.cli",    # workload, deepcache, asyncdiff
+    "models.plan",   # plan, plot (DU-NE scheduler over the cost model)
 )
 
 
 class UsageError(Exception):
     """Bad input from the user: reported as one line, exit status 2."""
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse reports bad usage (unknown choice, bad type, missing argument) as one
+    line on stderr and exit status 2, like every other error of ``radacs``."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def _params(args) -> dict:
@@ -124,7 +134,7 @@ def cmd_lint(args) -> int:
 def module_main(prog: str, description: str, add_arguments, func, argv=None) -> int:
     """Entry point of a ``python -m ip.common.<tool>`` module (used by FuseSoC hooks):
     the sub-command's own arguments, and a ValueError as one line + exit 2, as radacs."""
-    ap = argparse.ArgumentParser(prog=prog, description=description)
+    ap = OneLineParser(prog=prog, description=description)
     add_arguments(ap)
     args = ap.parse_args(argv)
     try:
@@ -135,7 +145,7 @@ def module_main(prog: str, description: str, add_arguments, func, argv=None) -> 
 
 
 def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="radacs", description=__doc__.splitlines()[0])
+    ap = OneLineParser(prog="radacs", description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("list", help="list the IPs, their parameters and supported sets")
