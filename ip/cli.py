@@ -189,6 +189,10 @@ def main(argv=None) -> int:
     except (ValueError, UsageError) as e:
         print(f"radacs: error: {e}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `radacs workload | head`: the reader left, not an error
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":
