@@ -5,7 +5,7 @@ on.  It is pure Python: the module tree of diffusers (``diffusers.models.unets.
 unet_2d_condition`` and the blocks it builds) is re-derived here from the published
 model configs, so neither torch nor diffusers is needed at run time.  The list is
 checked layer by layer against a trace of diffusers itself
-(``tests/data/diffusers_trace_*.json``, made by ``tools/trace_diffusers.py``).
+(``tests/data/diffusers_trace_*.json``, made by ``tests/tools/trace_diffusers.py``).
 
 GEMM mapping (the RADACS convention, ``Y[M x N] = W[M x K] . X[K x N]``)
 -----------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 The fixtures ``tests/data/diffusers_trace_*.json`` record, in execution order, every
 Conv2d / Linear call and both matmuls of every attention that diffusers'
-``UNet2DConditionModel`` ran in one forward (made by ``tools/trace_diffusers.py`` with
+``UNet2DConditionModel`` ran in one forward (made by ``tests/tools/trace_diffusers.py`` with
 torch and diffusers in a scratch venv; this test needs neither).  The pure-Python
 workload must reproduce each list exactly: same layers, same order, same shapes.
 """

@@ -11,7 +11,7 @@ dependencies)::
 
     python3.11 -m venv /work/scratch/diffusers-venv
     /work/scratch/diffusers-venv/bin/pip install torch diffusers==0.42.1
-    /work/scratch/diffusers-venv/bin/python tools/trace_diffusers.py --out tests/data
+    /work/scratch/diffusers-venv/bin/python tests/tools/trace_diffusers.py --out tests/data
 
 How it traces
 -------------
