@@ -199,3 +199,21 @@ def test_asyncdiff_cli_and_errors(capsys):
         asyncdiff.split("sd15", 5)
     with pytest.raises(ValueError, match=r"warmup: must be in 0..steps \(10\), got 11"):
         asyncdiff.split("sd15", 2, steps=10, warmup=11)
+
+
+def test_docs_figures_are_current():
+    """docs/models.md quotes these figures; they must be what the models compute."""
+    from pathlib import Path
+
+    text = Path(__file__).resolve().parents[1].joinpath("docs", "models.md").read_text()
+    want = []
+    for m in unet.MODELS:
+        s = unet.summary(unet.workload(m))
+        want.append(f"**{s['macs'] / 1e9:.3f}**".replace(",", ""))
+        want.append(f"| {s['gemms']} | {s['distinct_shapes']} |")
+        rows = [deepcache.report(m, interval=n)["macs"]["reduction"] for n in (3, 5)]
+        quad = deepcache.report(m, interval=5, schedule="quad")["macs"]["reduction"]
+        want.append(f"| {rows[0]:.3f}× | {rows[1]:.3f}× | {quad:.3f}× |")
+        want += [f"{asyncdiff.split(m, k)['speedup']:.3f}×" for k in (2, 3, 4)]
+    missing = [w for w in want if w not in text]
+    assert not missing, f"docs/models.md is stale; missing {missing}"
