@@ -17,6 +17,18 @@ gives such a GEMM to the LMMU whole.  The speedups quoted are DU-NE's cycles aga
 these single-unit baselines (so DU-NE has twice the PEs of either baseline with the
 default, equally sized arrays).
 
+*Equal-PE baselines* (:func:`equal_pe_baselines`): *HMMU-2x* and *LMMU-2x*, one unit of
+each kind with the PEs of both DU-NE units together, running every GEMM in turn.  The
+array keeps the unit's ``COLS`` and gets ``ROWS = (PEs_HMMU + PEs_LMMU) / COLS`` (16x16 +
+16x16 -> 32x16): ROWS is doubled, not COLS, because the HMMU's X buffer must hold two
+``K x COLS`` tiles, and with doubled COLS the summed X buffer (832 KiB by default) would
+cap K at 13,312, so HMMU-2x would reject SD1.5's and SDXL's K = 23,040 layers and be
+infeasible; doubled ROWS keeps K <= 26,624.  Keeping COLS also keeps the N tiles (and so
+DU-NE's split granularity).  Buffers: ``WBUF``, ``XBUF``, ``OBUF`` are the sums of both
+units'.  Ports: the model has at most two per unit, so both get
+``min(2, PORTS_HMMU + PORTS_LMMU) = 2`` ports of the unit's own width ``B`` (32 B/cycle
+against DU-NE's three ports, 48 B/cycle, by default); latencies are the unit's own.
+
 High- and low-resolution layers
 -------------------------------
 ``models.unet.is_high_res``: a GEMM is *high-res* when ``N >= K`` (the spatial / query
@@ -56,6 +68,7 @@ this pipelined makespan and the tensor-parallel one (both reported).
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -67,6 +80,31 @@ RADACS_REPORTED = {"high_res": 1.17, "low_res": 1.47}
 """DU-NE speedups the RADACS slides report (tiny-random-stable-diffusion-xl, Vitis HLS on a
 Zynq-7000), against a baseline the slides do not define."""
 CLASSES = ("high_res", "low_res", "all")
+EQUAL_PE = ("hmmu2x", "lmmu2x")
+"""Names of the equal-PE baselines (:func:`equal_pe_baselines`)."""
+BASELINES = ("hmmu", "lmmu", *EQUAL_PE)
+
+
+def equal_pe_baselines(hcfg: MMUConfig, lcfg: MMUConfig) -> dict[str, MMUConfig]:
+    """The equal-resource baselines of DU-NE (``hcfg`` + ``lcfg``): ``{"hmmu2x": ...,
+    "lmmu2x": ...}``, one unit of each kind with the PEs of both units (``COLS`` kept,
+    ``ROWS = (PEs_HMMU + PEs_LMMU) / COLS``), the sum of both units' buffers, and
+    ``min(2, PORTS_HMMU + PORTS_LMMU)`` ports (the model's most) of the unit's own width
+    and latencies (the docstring says why).  ValueError when the PEs of both units are
+    not a multiple of a unit's COLS."""
+    out = {}
+    pes = hcfg.pes + lcfg.pes
+    for name, base in zip(EQUAL_PE, (hcfg, lcfg)):
+        if pes % base.cols:
+            raise ValueError(f"dune: equal-PE baseline: {hcfg.pes} + {lcfg.pes} PEs are not a "
+                             f"multiple of {base.kind.upper()} COLS = {base.cols}")
+        out[name] = dataclasses.replace(
+            base, name=f"{base.kind}-2x", rows=pes // base.cols,
+            wbuf_bytes=hcfg.wbuf_bytes + lcfg.wbuf_bytes,
+            xbuf_bytes=hcfg.xbuf_bytes + lcfg.xbuf_bytes,
+            obuf_bytes=hcfg.obuf_bytes + lcfg.obuf_bytes,
+            ports=min(2, hcfg.ports + lcfg.ports))
+    return out
 
 
 @dataclass(frozen=True)
@@ -175,6 +213,8 @@ class LayerPlan:
     hmmu: Cost | None        # HMMU alone (None: the HMMU rejects it)
     lmmu: Cost               # LMMU alone
     dune: Assignment         # tensor parallel
+    equal_pe: dict = field(default_factory=dict)
+    """{"hmmu2x"/"lmmu2x": Cost, or None when that unit rejects the GEMM}."""
 
     @property
     def cls(self) -> str:
@@ -183,7 +223,7 @@ class LayerPlan:
     def cycles(self, engine: str) -> int | None:
         if engine == "dune":
             return self.dune.makespan
-        c = getattr(self, engine)
+        c = self.equal_pe.get(engine) if engine in EQUAL_PE else getattr(self, engine)
         return c.total_cycles if c else None
 
 
@@ -219,10 +259,16 @@ class Plan:
     out_bytes: int
     layers: list = field(default_factory=list)
     pipeline: PipelineSchedule | None = None
+    equal_pe_cfgs: dict = field(default_factory=dict)
+    """The equal-PE baselines' units (:func:`equal_pe_baselines`); empty when the two
+    units' PEs cannot be rearranged into one array."""
 
     def total(self, engine: str, cls: str = "all") -> int | None:
-        """Cycles of ``engine`` (hmmu, lmmu, dune = tensor parallel) over a class of
-        layers; None when the HMMU cannot run one of them."""
+        """Cycles of ``engine`` (hmmu, lmmu, hmmu2x, lmmu2x, dune = tensor parallel) over
+        a class of layers; None when that unit cannot run one of them (or, for an
+        equal-PE baseline, is not defined)."""
+        if engine in EQUAL_PE and engine not in self.equal_pe_cfgs:
+            return None
         sel = [lp for lp in self.layers if cls == "all" or lp.cls == cls]
         vals = [lp.cycles(engine) for lp in sel]
         return None if any(v is None for v in vals) else sum(vals)
@@ -251,23 +297,33 @@ class Plan:
         return [lp.gemm.layer for lp in self.layers if lp.hmmu is None]
 
 
-def layer_costs(g: Gemm, hcfg: MMUConfig, lcfg: MMUConfig, out_bytes: int) -> LayerPlan:
-    h = (cost(g.M, g.K, g.N, hcfg, out_bytes, g.count)
-         if fits(g.M, g.K, g.N, hcfg, out_bytes) else None)
+def _cost_or_none(g: Gemm, cfg: MMUConfig, out_bytes: int) -> Cost | None:
+    return (cost(g.M, g.K, g.N, cfg, out_bytes, g.count)
+            if fits(g.M, g.K, g.N, cfg, out_bytes) else None)
+
+
+def layer_costs(g: Gemm, hcfg: MMUConfig, lcfg: MMUConfig, out_bytes: int,
+                equal_pe_cfgs: dict | None = None) -> LayerPlan:
     lc = cost(g.M, g.K, g.N, lcfg, out_bytes, g.count)
-    return LayerPlan(g, is_high_res(g), h, lc,
-                     split_gemm(g.M, g.K, g.N, g.count, hcfg, lcfg, out_bytes))
+    eq = {name: _cost_or_none(g, cfg, out_bytes) for name, cfg in (equal_pe_cfgs or {}).items()}
+    return LayerPlan(g, is_high_res(g), _cost_or_none(g, hcfg, out_bytes), lc,
+                     split_gemm(g.M, g.K, g.N, g.count, hcfg, lcfg, out_bytes), eq)
 
 
 def plan(gemms, hcfg: MMUConfig = HMMU_DEFAULT, lcfg: MMUConfig = LMMU_DEFAULT,
          out_bytes: int = 1, pipeline: bool | None = None) -> Plan:
-    """Cost every GEMM on both baselines and on DU-NE.  ``pipeline`` (default: when the
-    workload's batch is >= 2) also builds the two-stream pipelined schedule."""
+    """Cost every GEMM on the baselines (single-unit and equal-PE) and on DU-NE.
+    ``pipeline`` (default: when the workload's batch is >= 2) also builds the two-stream
+    pipelined schedule."""
     if hcfg.kind != "hmmu" or lcfg.kind != "lmmu":
         raise ValueError(f"dune: needs an hmmu and an lmmu, got {hcfg.kind} and {lcfg.kind}")
     gemms = list(gemms)
     p = Plan(gemms, hcfg, lcfg, out_bytes)
-    p.layers = [layer_costs(g, hcfg, lcfg, out_bytes) for g in gemms]
+    try:
+        p.equal_pe_cfgs = equal_pe_baselines(hcfg, lcfg)
+    except ValueError:
+        p.equal_pe_cfgs = {}
+    p.layers = [layer_costs(g, hcfg, lcfg, out_bytes, p.equal_pe_cfgs) for g in gemms]
     batch = min((g.batch for g in gemms), default=1)
     if pipeline is None:
         pipeline = batch >= 2
@@ -320,5 +376,5 @@ def pipeline_schedule(gemms, hcfg: MMUConfig = HMMU_DEFAULT, lcfg: MMUConfig = L
 
 
 __all__ = ["Assignment", "LayerPlan", "Plan", "Job", "PipelineSchedule", "UNITS", "CLASSES",
-           "RADACS_REPORTED", "candidates", "split_gemm", "layer_costs", "plan",
+           "EQUAL_PE", "BASELINES", "RADACS_REPORTED", "equal_pe_baselines", "candidates", "split_gemm", "layer_costs", "plan",
            "pipeline_schedule", "stream_sizes"]

@@ -2,9 +2,10 @@
 
 ``plan`` prints, per GEMM of one denoising step, the cycles, PE utilisation, DRAM bytes
 and bytes / lower bound on the chosen engine (for ``dune`` also the split), then the
-totals of the three engines and DU-NE's speedups over HMMU-only and LMMU-only for the
-high-res layers (``N >= K``), the low-res layers and all, next to RADACS's reported
-1.17x / 1.47x.  ``--format json`` (or ``--json FILE``) gives the same as JSON.
+totals of the three engines and DU-NE's speedups over HMMU-only and LMMU-only and over
+the equal-PE baselines HMMU-2x and LMMU-2x (one unit with the PEs and buffers of both,
+``models.dune.equal_pe_baselines``) for the high-res layers (``N >= K``), the low-res
+layers and all, next to RADACS's reported 1.17x / 1.47x.  ``--format json`` (or ``--json FILE``) gives the same as JSON.
 ``plot`` writes PNGs: the per-layer M/K/N, a roofline of each unit with every layer
 placed, and DU-NE against the baselines.  The model: ``docs/cost-model.md``.
 """
@@ -18,6 +19,8 @@ from models import dune, mmu, unet
 
 ENGINES = ("hmmu", "lmmu", "dune")
 ENGINE_LABEL = {"hmmu": "HMMU-only", "lmmu": "LMMU-only", "dune": "DU-NE"}
+BASELINE_LABEL = {"hmmu": "HMMU-only", "lmmu": "LMMU-only",
+                  "hmmu2x": "HMMU-2x (equal PEs)", "lmmu2x": "LMMU-2x (equal PEs)"}
 CLASS_LABEL = {"high_res": "high-res", "low_res": "low-res", "all": "all"}
 
 
@@ -105,30 +108,36 @@ def report(args, gemms, p: dune.Plan, res) -> dict:
             "hmmu": lp.hmmu.to_dict() if lp.hmmu else None,
             "lmmu": lp.lmmu.to_dict(),
             "dune": lp.dune.to_dict(),
+            "equal_pe": {e: lp.cycles(e) for e in dune.EQUAL_PE},
         })
-    cycles = {e: {c: p.total(e, c) for c in dune.CLASSES} for e in ENGINES}
-    speedup = {f"vs_{b}": {c: p.speedup(b, c) for c in dune.CLASSES} for b in ("hmmu", "lmmu")}
+    cycles = {e: {c: p.total(e, c) for c in dune.CLASSES} for e in (*ENGINES, *dune.EQUAL_PE)}
+    speedup = {f"vs_{b}": {c: p.speedup(b, c) for c in dune.CLASSES} for b in dune.BASELINES}
     pipe = None
     if p.pipeline:
         pipe = {"streams": list(p.pipeline.streams), "makespan": p.pipeline.makespan,
                 "tensor_parallel": p.total("dune"),
                 "busy": {u: p.pipeline.busy(u) for u in dune.UNITS}}
-    hb = p.total("hmmu")
+    def over_total(b):
+        t = p.total(b)
+        return None if t is None else t / p.dune_total
     return {
         "model": args.model, "resolution": list(res), "batch": args.batch, "cfg": args.cfg,
         "unet_batch": gemms[0].batch, "engine": getattr(args, "engine", "dune"),
         "out_bytes": p.out_bytes,
         "units": {"hmmu": p.hcfg.to_dict(), "lmmu": p.lcfg.to_dict()},
+        "equal_pe_units": {e: c.to_dict() for e, c in p.equal_pe_cfgs.items()},
         "dram": "every port has its own port_bytes_per_cycle; the units do not share "
                 "DRAM bandwidth",
-        "baseline": "one unit (HMMU-only or LMMU-only) running every GEMM in turn",
+        "baseline": "one unit (HMMU-only or LMMU-only) running every GEMM in turn; "
+                    "equal-PE baselines HMMU-2x / LMMU-2x: one unit of that kind with the "
+                    "PEs of both units (ROWS summed, COLS kept), the sum of both units' "
+                    "buffers and min(2, sum of ports) ports, running every GEMM in turn",
         "high_res_rule": "N >= K",
         "layers": layers,
         "summary": {
             "cycles": cycles, "speedup": speedup,
             "dune_total": p.dune_total, "dune_policy": p.dune_policy,
-            "speedup_total": {"vs_hmmu": None if hb is None else hb / p.dune_total,
-                              "vs_lmmu": p.total("lmmu") / p.dune_total},
+            "speedup_total": {f"vs_{b}": over_total(b) for b in dune.BASELINES},
             "pipeline": pipe,
             "hmmu_rejected": p.rejected(),
             "radacs_reported": dune.RADACS_REPORTED,
@@ -158,6 +167,9 @@ def format_table(rep: dict, top: int | None = None) -> str:
                f"engine {ENGINE_LABEL[eng]}, output {'int8' if rep['out_bytes'] == 1 else 'int32'}")
     for u in ("hmmu", "lmmu"):
         out.append(f"  {mmu.MMUConfig(**rep['units'][u]).label()}")
+    for e, d in rep["equal_pe_units"].items():
+        out.append(f"  equal-PE baseline {BASELINE_LABEL[e].split()[0]}: "
+                   f"{mmu.MMUConfig(**d).label()}")
     hdr = (f"{'#':>4} {'layer':<58} {'op':<7} {'M':>6} {'K':>6} {'N':>6} {'cnt':>4} "
            f"{'cls':<4} {'cycles':>13} {'util':>6} {'bytes':>13} {'/bound':>7}")
     if eng == "dune":
@@ -177,24 +189,27 @@ def format_table(rep: dict, top: int | None = None) -> str:
         out.append(f"  ({top} of {len(rep['layers'])} layers, most cycles first)")
     s = rep["summary"]
     out.append("")
-    out.append(f"{'cycles':<22} {'high-res':>16} {'low-res':>16} {'all':>16}")
-    for e in ENGINES:
+    out.append(f"{'cycles':<26} {'high-res':>16} {'low-res':>16} {'all':>16}")
+    for e in (*ENGINES, *dune.EQUAL_PE):
         c = s["cycles"][e]
-        out.append(f"{ENGINE_LABEL[e]:<22} {_fmt_int(c['high_res']):>16} "
+        lab = ENGINE_LABEL.get(e) or BASELINE_LABEL[e]
+        out.append(f"{lab:<26} {_fmt_int(c['high_res']):>16} "
                    f"{_fmt_int(c['low_res']):>16} {_fmt_int(c['all']):>16}")
     n = s["layers"]
-    out.append(f"{'layers':<22} {n['high_res']:>16} {n['low_res']:>16} {n['all']:>16}")
+    out.append(f"{'layers':<26} {n['high_res']:>16} {n['low_res']:>16} {n['all']:>16}")
     out.append("")
-    out.append(f"{'DU-NE speedup':<22} {'high-res':>16} {'low-res':>16} {'all':>16}")
-    for b in ("hmmu", "lmmu"):
+    out.append(f"{'DU-NE speedup':<26} {'high-res':>16} {'low-res':>16} {'all':>16}")
+    for b in dune.BASELINES:
         v = s["speedup"][f"vs_{b}"]
-        out.append(f"{'over ' + ENGINE_LABEL[b]:<22} {_fmt_x(v['high_res']):>16} "
+        out.append(f"{'over ' + BASELINE_LABEL[b]:<26} {_fmt_x(v['high_res']):>16} "
                    f"{_fmt_x(v['low_res']):>16} {_fmt_x(v['all']):>16}")
     rr = s["radacs_reported"]
-    out.append(f"{'RADACS reported':<22} {_fmt_x(rr['high_res']):>16} "
+    out.append(f"{'RADACS reported':<26} {_fmt_x(rr['high_res']):>16} "
                f"{_fmt_x(rr['low_res']):>16} {'-':>16}")
     out.append("DU-NE = tensor parallelism per layer (N split at COLS tiles, or whole "
                "instances); baseline = one unit running every GEMM; high-res = N >= K.")
+    out.append("Equal-PE baselines: one unit with the PEs (ROWS summed, COLS kept) and the "
+               "buffers of both DU-NE units, at most 2 ports (DU-NE has 3).")
     out.append("RADACS's baseline is not stated in its slides; its figures come from Vitis HLS "
                "on a Zynq-7000, these from the cost model (docs/cost-model.md).")
     if s["pipeline"]:
@@ -203,7 +218,9 @@ def format_table(rep: dict, top: int | None = None) -> str:
                    f"{pp['makespan']:,} cycles vs tensor parallel {pp['tensor_parallel']:,}; "
                    f"DU-NE uses {s['dune_policy']}: {s['dune_total']:,} cycles, "
                    f"{_fmt_x(s['speedup_total']['vs_hmmu'])} over HMMU-only, "
-                   f"{_fmt_x(s['speedup_total']['vs_lmmu'])} over LMMU-only")
+                   f"{_fmt_x(s['speedup_total']['vs_lmmu'])} over LMMU-only, "
+                   f"{_fmt_x(s['speedup_total']['vs_hmmu2x'])} over HMMU-2x, "
+                   f"{_fmt_x(s['speedup_total']['vs_lmmu2x'])} over LMMU-2x")
     if s["hmmu_rejected"]:
         out.append(f"the HMMU rejects {len(s['hmmu_rejected'])} GEMM(s) (K > "
                    f"{mmu.hmmu_max_k(mmu.MMUConfig(**rep['units']['hmmu']))}): HMMU-only is "
@@ -296,7 +313,7 @@ def plot_all(p: dune.Plan, model: str, res, out: Path) -> list[Path]:
     plt.close(fig)
 
     # 3. DU-NE vs baselines
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(14, 5), gridspec_kw={"width_ratios": [3, 1]})
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(15, 5), gridspec_kw={"width_ratios": [5, 2]})
     shade(ax1)
     for e, st in (("hmmu", "-"), ("lmmu", "--"), ("dune", "-")):
         ys = [lp.cycles(e) for lp in p.layers]
@@ -307,17 +324,19 @@ def plot_all(p: dune.Plan, model: str, res, out: Path) -> list[Path]:
     ax1.set_ylabel("cycles")
     ax1.set_title(f"{title}: cycles per layer")
     ax1.legend()
-    width = 0.25
-    for k, (lab, vals) in enumerate((
-            ("over HMMU-only", [p.speedup("hmmu", c) or 0 for c in dune.CLASSES]),
-            ("over LMMU-only", [p.speedup("lmmu", c) or 0 for c in dune.CLASSES]),
-            ("RADACS reported", [dune.RADACS_REPORTED.get(c, 0) for c in dune.CLASSES]))):
-        ax2.bar([i + (k - 1) * width for i in range(3)], vals, width, label=lab)
+    series = [("over " + BASELINE_LABEL[b], [p.speedup(b, c) or 0 for c in dune.CLASSES])
+              for b in dune.BASELINES]
+    series.append(("RADACS reported", [dune.RADACS_REPORTED.get(c, 0) for c in dune.CLASSES]))
+    width = 0.8 / len(series)
+    for k, (lab, vals) in enumerate(series):
+        ax2.bar([i + (k - (len(series) - 1) / 2) * width for i in range(3)], vals, width,
+                label=lab)
     ax2.set_xticks(range(3), [CLASS_LABEL[c] for c in dune.CLASSES])
     ax2.axhline(1, color="k", lw=0.8)
     ax2.set_ylabel("DU-NE speedup")
     ax2.set_title("DU-NE speedup")
-    ax2.legend(fontsize=8)
+    ax2.set_ylim(0, 1.4 * max(max(v) for _, v in series))     # room for the legend
+    ax2.legend(fontsize=7, loc="upper center", ncol=2)
     fig.tight_layout()
     paths.append(out / f"{model}_dune.png")
     fig.savefig(paths[-1], dpi=110)

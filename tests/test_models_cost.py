@@ -442,6 +442,50 @@ def test_plan_totals_and_speedups_are_consistent():
     assert all(lp.high_res == (lp.gemm.N >= lp.gemm.K) for lp in p.layers)
 
 
+def test_equal_pe_baselines_double_the_pes_and_sum_the_buffers():
+    pairs = [(HMMU_DEFAULT, LMMU_DEFAULT)] + [(PRESETS[f"hmmu-{n}x{n}"], PRESETS[f"lmmu-{n}x{n}"])
+                                             for n in (4, 8, 16)]
+    for h, l in pairs:
+        eq = dune.equal_pe_baselines(h, l)
+        assert list(eq) == list(dune.EQUAL_PE)
+        for (name, c), base in zip(eq.items(), (h, l)):
+            assert c.kind == base.kind and c.name == f"{base.kind}-2x"
+            assert c.pes == h.pes + l.pes == 2 * base.pes          # equal arrays: exactly 2x
+            assert (c.rows, c.cols) == (2 * base.rows, base.cols)  # ROWS doubled, COLS kept
+            assert c.wbuf_bytes == h.wbuf_bytes + l.wbuf_bytes
+            assert c.xbuf_bytes == h.xbuf_bytes + l.xbuf_bytes
+            assert c.obuf_bytes == h.obuf_bytes + l.obuf_bytes
+            assert c.ports == 2 and c.ports <= h.ports + l.ports   # the model's most
+            assert (c.port_bytes_per_cycle, c.mem_latency, c.pipe_latency, c.switch_cycles) == \
+                (base.port_bytes_per_cycle, base.mem_latency, base.pipe_latency,
+                 base.switch_cycles)
+    # HMMU-2x of the defaults runs every GEMM of the three U-Nets (the reason for ROWS x2)
+    h2 = dune.equal_pe_baselines(HMMU_DEFAULT, LMMU_DEFAULT)["hmmu2x"]
+    assert mmu.hmmu_max_k(h2) >= max(g.K for m in unet.MODELS for g in unet.workload(m))
+    odd = MMUConfig(kind="lmmu", rows=3, cols=5, wbuf_bytes=64, xbuf_bytes=64,
+                    obuf_bytes=4096, ports=2, port_bytes_per_cycle=8)
+    with pytest.raises(ValueError, match=r"^dune: equal-PE baseline: "):
+        dune.equal_pe_baselines(PRESETS["hmmu-8x8"], odd)
+
+
+def test_plan_equal_pe_totals_and_speedups():
+    gemms = unet.workload("tiny-sdxl")
+    p = dune.plan(gemms)
+    eq = dune.equal_pe_baselines(HMMU_DEFAULT, LMMU_DEFAULT)
+    assert p.equal_pe_cfgs == eq
+    for e, cfg in eq.items():
+        for cls in dune.CLASSES:
+            want = sum(cost(g.M, g.K, g.N, cfg, 1, g.count).total_cycles for g in gemms
+                       if cls == "all" or unet.is_high_res(g) == (cls == "high_res"))
+            assert p.total(e, cls) == want
+            assert p.speedup(e, cls) == want / p.total("dune", cls)
+    # an indivisible pair: no equal-PE baseline, reported as None
+    odd = MMUConfig(kind="lmmu", rows=3, cols=5, wbuf_bytes=64, xbuf_bytes=64,
+                    obuf_bytes=4096, ports=2, port_bytes_per_cycle=8)
+    q = dune.plan(gemms[:3], PRESETS["hmmu-8x8"], odd)
+    assert q.equal_pe_cfgs == {} and q.total("hmmu2x") is None and q.speedup("lmmu2x") is None
+
+
 # --- the targets on the default units -----------------------------------------
 
 def home_shapes(cfg: MMUConfig):

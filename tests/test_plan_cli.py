@@ -32,7 +32,7 @@ def run_json(capsys, *args) -> dict:
 
 LAYER_KEYS = {"index", "layer", "op", "M", "K", "N", "count", "class", "macs", "cycles",
               "utilisation", "dram_bytes", "lower_bound_bytes", "bytes_ratio", "hmmu", "lmmu",
-              "dune"}
+              "dune", "equal_pe"}
 COST_KEYS = {"unit", "M", "K", "N", "count", "out_bytes", "tiling", "segments", "steps",
              "cycles", "macs", "utilisation", "steady_utilisation", "bound", "dram_bytes",
              "lower_bound_bytes", "plain_bound_bytes", "bytes_ratio"}
@@ -70,6 +70,18 @@ def test_json_schema_and_consistency(capsys, engine):
                 s["cycles"][b][c] / s["cycles"]["dune"][c])
             assert s["speedup"][f"vs_{b}"][c] >= 1
     assert s["radacs_reported"] == {"high_res": 1.17, "low_res": 1.47}
+    # the equal-PE baselines: units, cycles (per layer and per class), speedups
+    want_units = dune.equal_pe_baselines(mmu.HMMU_DEFAULT, mmu.LMMU_DEFAULT)
+    assert rep["equal_pe_units"] == {e: c.to_dict() for e, c in want_units.items()}
+    for e in dune.EQUAL_PE:
+        assert s["cycles"][e]["all"] == sum(r["equal_pe"][e] for r in rep["layers"])
+        assert s["cycles"][e]["all"] == s["cycles"][e]["high_res"] + s["cycles"][e]["low_res"]
+        for c in dune.CLASSES:
+            assert s["speedup"][f"vs_{e}"][c] == pytest.approx(
+                s["cycles"][e][c] / s["cycles"]["dune"][c], rel=1e-12)
+        assert s["speedup_total"][f"vs_{e}"] == pytest.approx(
+            s["cycles"][e]["all"] / s["dune_total"], rel=1e-12)
+    assert set(s["speedup"]) == {f"vs_{b}" for b in dune.BASELINES}
     assert s["pipeline"] is None and s["dune_policy"] == "tensor-parallel"
     assert s["hmmu_rejected"] == []
     assert s["layers"]["all"] == len(gemms)
@@ -89,6 +101,15 @@ def test_table_output(capsys):
         assert label in out
     radacs_line = next(l for l in lines if l.startswith("RADACS reported"))
     assert radacs_line.split()[2:4] == ["1.17x", "1.47x"]
+    # the equal-PE rows sit next to the RADACS row and match the plan's cycles
+    i = lines.index(radacs_line)
+    assert lines[i - 2].startswith("over HMMU-2x (equal PEs)")
+    assert lines[i - 1].startswith("over LMMU-2x (equal PEs)")
+    p = dune.plan(unet.workload("tiny-sdxl"))
+    for line, e in zip(lines[i - 2:i], dune.EQUAL_PE):
+        want = [f"{p.total(e, c) / p.total('dune', c):.2f}x" for c in dune.CLASSES]
+        assert line.split()[-3:] == want
+    assert "equal-PE baseline HMMU-2x: hmmu 32x16" in out
 
 
 def test_top_and_json_file(capsys, tmp_path):
