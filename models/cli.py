@@ -6,29 +6,26 @@ See docs/models.md.  Every command prints a table by default and JSON with
 from __future__ import annotations
 
 import json
-import sys
 
 from models import asyncdiff, deepcache, unet
 
 
-def _batch(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise ValueError(f"batch: must be an integer >= 1, got {text!r}") from None
-    if v < 1:
-        raise ValueError(f"batch: must be an integer >= 1, got {v}")
-    return v
+def add_workload_arguments(p) -> None:
+    """``--resolution``, ``--batch``, ``--cfg``: the workload options of every command that
+    runs on a U-Net step (workload, deepcache, asyncdiff, plan, plot).  The values are
+    checked by ``models.unet.workload`` (ValueError naming the option)."""
+    p.add_argument("--resolution", metavar="PX|HxW",
+                   help="image size in pixels, a multiple of 8 (default: the model's)")
+    p.add_argument("--batch", type=int, default=1, metavar="B",
+                   help="images per step (default 1)")
+    p.add_argument("--cfg", action="store_true",
+                   help="classifier-free guidance: the U-Net runs on twice the batch")
 
 
 def _common(p, default_model="sd15"):
     p.add_argument("--model", default=default_model,
                    help=f"one of {', '.join(unet.MODELS)} (default {default_model})")
-    p.add_argument("--resolution", metavar="PX|HxW",
-                   help="image size in pixels, a multiple of 8 (default: the model's)")
-    p.add_argument("--batch", default="1", metavar="B", help="images per step (default 1)")
-    p.add_argument("--cfg", action="store_true",
-                   help="classifier-free guidance: the U-Net runs on twice the batch")
+    add_workload_arguments(p)
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument("--json", metavar="FILE", help="also write the JSON to FILE")
 
@@ -59,15 +56,10 @@ def _table(headers, rows, align=None) -> list[str]:
     return out
 
 
-def _check_model(args):
-    unet.get_config(args.model)
-    return _batch(args.batch)
-
-
 # --- workload ---------------------------------------------------------------------------
 
 def cmd_workload(args) -> int:
-    batch = _check_model(args)
+    batch = args.batch
     gemms = unet.workload(args.model, args.resolution, batch, args.cfg)
     s = unet.summary(gemms)
     c = unet.get_config(args.model)
@@ -95,7 +87,7 @@ def cmd_workload(args) -> int:
 # --- deepcache --------------------------------------------------------------------------
 
 def cmd_deepcache(args) -> int:
-    batch = _check_model(args)
+    batch = args.batch
     full_steps = None
     schedule = args.schedule
     if args.full_steps is not None:
@@ -156,7 +148,7 @@ def cmd_deepcache(args) -> int:
 # --- asyncdiff --------------------------------------------------------------------------
 
 def cmd_asyncdiff(args) -> int:
-    batch = _check_model(args)
+    batch = args.batch
     ks = [args.components] if args.components else [2, 3, 4]
     results = [asyncdiff.split(args.model, k, args.resolution, batch, args.cfg, args.steps,
                                args.warmup) for k in ks]
@@ -214,7 +206,3 @@ def register(sub) -> None:
     p.add_argument("--warmup", type=int, default=asyncdiff.DEFAULT_WARMUP)
     p.set_defaults(func=cmd_asyncdiff)
 
-
-if __name__ == "__main__":  # pragma: no cover
-    from ip.cli import main
-    sys.exit(main(["workload"] + sys.argv[1:]))

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from models import dune, mmu, unet
+from models.cli import add_workload_arguments
 
 ENGINES = ("hmmu", "lmmu", "dune")
 ENGINE_LABEL = {"hmmu": "HMMU-only", "lmmu": "LMMU-only", "dune": "DU-NE"}
@@ -38,11 +39,7 @@ def _positive_int(text: str) -> int:
 def _workload_args(p) -> None:
     p.add_argument("--model", required=True, choices=unet.MODELS,
                    help="U-Net (models.unet)")
-    p.add_argument("--resolution", metavar="PX",
-                   help="image size in pixels, PX or HxW (default: the model's)")
-    p.add_argument("--batch", type=int, default=1, metavar="B", help="images (default 1)")
-    p.add_argument("--cfg", action="store_true",
-                   help="classifier-free guidance: the U-Net batch is 2B")
+    add_workload_arguments(p)
     p.add_argument("--out-bytes", type=int, choices=mmu.OUT_BYTES, default=1,
                    help="output element bytes: 1 = int8 (requantised), 4 = int32 (default 1)")
 
@@ -82,7 +79,7 @@ def build(args) -> tuple[list, dune.Plan, tuple[int, int]]:
 
 def _engine_row(lp: dune.LayerPlan, engine: str, p: dune.Plan) -> dict:
     g = lp.gemm
-    lb = (g.M * g.K + g.K * g.N + g.M * g.N * p.out_bytes) * g.count
+    lb = lp.lmmu.lower_bound_bytes  # the LMMU accepts every GEMM, so its cost always exists
     if engine == "dune":
         a = lp.dune
         cyc, byts = a.makespan, a.dram_bytes
