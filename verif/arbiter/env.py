@@ -153,6 +153,11 @@ class ArbiterBfm:
     def all_issued(self) -> bool:
         return not any(self.backlog)
 
+    def beats_left(self) -> int:
+        """Beats issued to the DUT and not yet accepted (active and queued transfers)."""
+        return (sum(a[1] for a in self.active if a is not None)
+                + sum(it.beats for q in self.queues for it in q))
+
     def _flush(self):
         for q in self.queues:
             self.pending -= len(q)
@@ -207,7 +212,7 @@ class ArbiterBfm:
 # ----------------------------------------------------------------------- components
 class ArbSequence(uvm_sequence):
     """Transfers from a list of traffic profiles (dicts: items, burst_prob, max_burst,
-    max_gap, requesters)."""
+    max_gap, requesters; or "directed": [(requester, beats, gap), ...])."""
 
     def __init__(self, name="arb_seq", profiles=None):
         super().__init__(name)
