@@ -4,6 +4,8 @@ register model, and the conversion of the block (lint-clean, deterministic, any 
 """
 from __future__ import annotations
 
+import re
+
 import pytest
 from myhdl import Signal, intbv
 
@@ -11,6 +13,7 @@ from ip.axi import axil_regs
 from ip.cli import lint_files
 from ip.mmu.regmap import MMU_REGMAP, Field, RegMap, Register
 from verif import axil_regs as plan
+from verif.axil_regs.myhdl_bench import ODD_REGMAP as ODD
 from verif.common.runner import selected_sims
 
 SIMS = ("icarus", "verilator")
@@ -66,19 +69,7 @@ def test_mmu_top_is_lint_clean_and_deterministic(tmp_path):
     for name, direction, width in axil_regs.top_ports():
         decl = "input" if direction == "in" else "output"
         rng = "" if width == 1 else rf"\[{(8 if width < 0 else width) - 1}:0\] "
-        assert __import__("re").search(rf"{decl} {rng}{name};", text), (name, direction, width)
-
-
-ODD = RegMap("odd", [
-    # Multi-bit W1P and W1C fields, a register of W1P fields only (reads 0), fields
-    # across byte lanes, a non-zero reset, a gap at 0x04, a register at the top.
-    Register("CMD", 0x00, "", (Field("go", 0, 3, "W1P"), Field("kick", 9, 1, "W1P"))),
-    Register("IRQ", 0x08, "", (Field("src", 6, 4, "W1C"), Field("one", 15, 1, "W1C"),
-                               Field("lvl", 20, 3, "RO"))),
-    Register("MODE", 0x0C, "", (Field("mode", 3, 14, "RW", 0x1234),
-                                Field("flag", 31, 1, "RW", 1))),
-    Register("TOP", 0x1C, "", (Field("top", 0, 32, "RO"),)),
-])
+        assert re.search(rf"{decl} {rng}{name};", text), (name, direction, width)
 
 
 def test_any_regmap_converts_lint_clean(tmp_path):
