@@ -38,7 +38,7 @@ TIMEOUT_US = 1000
 class CsrBaseTest(RadacsTest):
     env_class = CsrEnv
     ip_name = "axil_regs"
-    default_items = 300
+    default_items = 200
 
     def start_of_simulation_phase(self):
         from verif.axil_regs import reproduce_command
