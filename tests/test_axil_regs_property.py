@@ -26,7 +26,7 @@ def accesses(regmap: RegMap, addr_width: int):
     return st.lists(st.one_of(write, write, read, read, reset), min_size=1, max_size=30)
 
 
-@settings(max_examples=10, deadline=None)
+@settings(max_examples=8, deadline=None)
 @given(ops=accesses(ODD, 5), seed=st.integers(0, 2**16))
 def test_odd_map_matches_the_model(ops, seed):
     res = myhdl_bench.run(ODD, ops, seed=seed, addr_width=5)
@@ -34,7 +34,7 @@ def test_odd_map_matches_the_model(ops, seed):
     assert len(res.expected) == sum(op[0] in ("w", "r") for op in ops)
 
 
-@settings(max_examples=4, deadline=None)
+@settings(max_examples=3, deadline=None)
 @given(ops=accesses(MMU_REGMAP, 8), seed=st.integers(0, 2**16))
 def test_mmu_map_matches_the_model(ops, seed):
     res = myhdl_bench.run(MMU_REGMAP, ops, seed=seed)
