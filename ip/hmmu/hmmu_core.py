@@ -363,7 +363,7 @@ def hmmu_core(clk, rst_n,
     rd_cmd_pending = Signal(bool(0))
     rd_active = Signal(bool(0))
     w_q_beat = Signal(intbv(0)[DIM_W:])     # beat within the W row
-    w_bank = Signal(intbv(1)[R:])           # one-hot bank of the current W row
+    w_bank = Signal(modbv(1)[R:])           # one-hot bank of the current W row
     w_word = Signal(intbv(0)[DIM_W:])       # word of the current row in its bank
     w_rowbase = Signal(intbv(0)[DIM_W:])    # first word of the current row tile
     x_k = Signal(intbv(0)[DIM_W:])
@@ -421,7 +421,7 @@ def hmmu_core(clk, rst_n,
                         w_rowbase.next = w_rowbase + kw_q
                         w_word.next = w_rowbase + kw_q
                     else:
-                        w_bank.next = (w_bank << 1)[R:]
+                        w_bank.next = w_bank << 1
                         w_word.next = w_rowbase
                 else:
                     w_q_beat.next = w_q_beat + 1
@@ -553,18 +553,17 @@ def hmmu_core(clk, rst_n,
     def desc_track():
         # At the issue of a pass's first k (or of a flush), the pass that ends is the
         # one recorded in cur_*; the new pass becomes current.
-        ending = bool(0)
+        dl_valid[0].next = 0
         if is_first and cs_run:
-            ending = cur_have
+            dl_valid[0].next = cur_have
             cur_have.next = 1
             cur_half.next = cs_xhalf
             cur_row.next = cs_pass * R
         elif is_flush:
-            ending = cur_have
+            dl_valid[0].next = cur_have
             cur_have.next = 0
         if state == ST_SETUP:
             cur_have.next = 0
-        dl_valid[0].next = ending
         dl_half[0].next = cur_half
         dl_row[0].next = cur_row
         for i in range(1, SWAP_LATENCY):
@@ -692,6 +691,7 @@ def hmmu_core(clk, rst_n,
         wr_tdata.next = (ob_rdata >> (8 * B * s_beat)) & ((1 << (8 * B)) - 1)
         last = s_have and wr_tready and s_beat + 1 == s_nbeats
         s_last_accept.next = last
+        avail = False
         if st_half:
             avail = rows_done1 > s_row
             ob_raddr.next = OD + s_row
