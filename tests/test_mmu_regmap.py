@@ -65,7 +65,7 @@ def test_empty_table_is_rejected():
 def test_mmu_map_offsets_and_error_codes():
     offs = {r.name: r.offset for r in MMU_REGMAP}
     assert offs == {"CTRL": 0x00, "STATUS": 0x04, "CFG": 0x08, "HWCFG": 0x0C, "M": 0x10,
-                    "K": 0x14, "N": 0x18, "W_ADDR": 0x20, "W_STRIDE": 0x24, "X_ADDR": 0x28,
+                    "K": 0x14, "N": 0x18, "TILE_M": 0x1C, "W_ADDR": 0x20, "W_STRIDE": 0x24, "X_ADDR": 0x28,
                     "X_STRIDE": 0x2C, "Y_ADDR": 0x30, "Y_STRIDE": 0x34, "P_ADDR": 0x38,
                     "CYCLES": 0x40, "ACTIVE": 0x44, "STALL_MEM": 0x48, "STALL_OUT": 0x4C,
                     "RD_BYTES0": 0x50, "RD_BYTES1": 0x54, "WR_BYTES0": 0x58,
@@ -75,7 +75,7 @@ def test_mmu_map_offsets_and_error_codes():
     assert sorted(rm.ERROR_CODES) == list(range(7))
     # STATUS.error holds every code.
     assert max(rm.ERROR_CODES) < 1 << MMU_REGMAP["STATUS"].field("error").width
-    for name in ("M", "K", "N"):
+    for name in ("M", "K", "N", "TILE_M"):
         assert MMU_REGMAP[name].fields[0].width == 24
 
 

@@ -269,6 +269,8 @@ MMU_REGMAP = RegMap("mmu", [
     _word("M", 0x10, "rows of W and Y", 24),
     _word("K", 0x14, "columns of W, rows of X", 24),
     _word("N", 0x18, "columns of X and Y", 24),
+    _word("TILE_M", 0x1C, "output rows per block (HMMU: the W block, MB) or per output tile "
+          "(LMMU: MO); a multiple of ROWS, chosen by the host (models.mmu.choose_tiling)", 24),
     _word("W_ADDR", 0x20, "byte address of W[0, 0]"),
     _word("W_STRIDE", 0x24, "bytes between rows of W"),
     _word("X_ADDR", 0x28, "byte address of X[0, 0]"),

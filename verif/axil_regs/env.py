@@ -110,7 +110,7 @@ def sweep_items(rng, regmap=MMU_REGMAP) -> list[CsrItem]:
         for f in r.fields:
             if f.access == "W1P":
                 out.append(CsrItem(kind="write", offset=r.offset, data=f.mask))
-    for o in (0x1C, 0x3C, 0x60, 0xFC):
+    for o in (0x3C, 0x60, 0xFC):
         out += [CsrItem(kind="read", offset=o), CsrItem(kind="write", offset=o, data=0xFFFFFFFF)]
     return out
 
