@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import importlib
 
-IPS = ("arbiter",)
+IPS = ("arbiter", "axi")
 
 
 def get(name: str):
