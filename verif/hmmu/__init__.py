@@ -1,0 +1,1 @@
+"""Verification of the HMMU (work in progress, issue 4)."""
