@@ -1,6 +1,7 @@
 """HMMU top (work in progress, issue 4): GEMMs through real AXI4 (cocotbext-axi AxiRam)
-and AXI4-Lite (AxiLiteMaster) on Icarus and Verilator, bit-exact against the models; bad commands set
-their error codes and write nothing.  See verif/hmmu/hmmu_smoke.py."""
+and AXI4-Lite (AxiLiteMaster) on Icarus and Verilator, bit-exact against the models and, without pauses,
+CYCLES equal to models.hmmu_rtl exactly; bad commands set their error codes and write
+nothing.  See verif/hmmu/hmmu_smoke.py."""
 from __future__ import annotations
 
 import json
@@ -12,7 +13,8 @@ from verif.common import runner as vrun
 
 CFG = dict(ROWS=4, COLS=4, WBUF_BYTES=4096, XBUF_BYTES=4096, OBUF_BYTES=512)
 CASES = [[5, 9, 7, 4, 1, 1, 1], [9, 20, 13, 8, 0, 0, 2], [12, 3, 4, 4, 1, 0, 3],
-         [1, 1, 1, 4, 0, 1, 4], [17, 33, 9, 8, 1, 1, 5]]
+         [1, 1, 1, 4, 0, 1, 4], [17, 33, 9, 8, 1, 1, 5], [7, 2, 7, 16, 0, 0, 6],
+         [33, 130, 21, 12, 0, 1, 7]]
 
 
 @pytest.mark.parametrize("sim,pause", [("icarus", 0), ("icarus", 1), ("verilator", 1)])

@@ -1,0 +1,41 @@
+"""models/hmmu_rtl.py, the HMMU's exact cycle model: its checks, and its agreement with
+CYCLES measured on the RTL (tests/data/hmmu_4x4_cycles.json; the live comparison runs in
+tests/test_hmmu_smoke.py)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from models import hmmu_rtl
+
+DATA = Path(__file__).parent / "data" / "hmmu_4x4_cycles.json"
+
+
+def test_model_matches_every_measured_command():
+    rows = json.loads(DATA.read_text())["measurements"]
+    assert len(rows) >= 60
+    bad = [(r, m) for r in rows
+           if (m := hmmu_rtl.cycles(r["M"], r["K"], r["N"], r["TILE_M"], 4, 4,
+                                    1 if r["requant_en"] else 4,
+                                    bool(r["bias_en"] or r["requant_en"]))) != r["CYCLES"]]
+    assert not bad, bad[:5]
+
+
+@pytest.mark.parametrize("name,kw", [("M", dict(M=0)), ("K", dict(K=-1)), ("N", dict(N=1.5)),
+                                     ("TILE_M", dict(tile_m=6))])
+def test_bad_arguments_name_the_parameter(name, kw):
+    args = dict(M=4, K=4, N=4, tile_m=4, rows=4, cols=4, out_bytes=1, params_on=False)
+    args.update(kw)
+    with pytest.raises(ValueError, match=rf"hmmu: {name} must"):
+        hmmu_rtl.cycles(**args)
+
+
+def test_compute_bound_stages_cost_the_passes():
+    """Long K, many tiles: each stage is the passes (np*PL + 2), so adding one column
+    tile adds exactly that."""
+    base = dict(M=8, K=200, tile_m=8, rows=4, cols=4, out_bytes=1, params_on=True)
+    t5 = hmmu_rtl.cycles(N=20, **base)
+    t6 = hmmu_rtl.cycles(N=24, **base)
+    assert t6 - t5 == 2 * 200 + 2
