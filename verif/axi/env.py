@@ -13,7 +13,7 @@ Dataflow::
         no 4 KiB crossing, AxSIZE/AxBURST, outstanding <= OUTSTANDING, WSTRB/WLAST),
         latency checks (AxiLatencyTest), one AxiResult per ``done``
         --> AxiScoreboard.act_export (status, read beats / written bytes)
-        --> AxiCoverage (labels)
+        --> AxiCoverage (one sample per cycle: the labels hit in it)
 
 The scoreboard predicts every command with :mod:`models.axi`: read data bit-exact
 (from the memory image), and for writes the exact set of bytes that changed in the
@@ -271,6 +271,7 @@ class AxiMonitor(uvm_component):
         self.latencies: dict[str, set] = {}
         self.done_count = 0
         self.last_progress = 0
+        self.labels: set = set()   # coverage labels of this cycle (one sample per cycle)
         self._clear()
         self.prev = None
 
@@ -302,11 +303,16 @@ class AxiMonitor(uvm_component):
                        f"(models.axi.LATENCY)")
 
     def sample(self, s):
+        self._sample(s)
+        self.cov_ap.write(self.labels)
+        self.labels = set()
+
+    def _sample(self, s):
         prev, self.prev = self.prev, s
         if not s["rst_n"]:
             self.last_progress = s["cycle"]
             if self.item is not None and self.cmd_cycle is not None:
-                self.cov_ap.write({"reset_mid_cmd"})
+                self.labels.add("reset_mid_cmd")
             self._clear()
             self.prev = None
             return
@@ -362,7 +368,7 @@ class AxiMonitor(uvm_component):
             if self.inflight > self.O:
                 self.error(f"cycle {n}: {self.inflight} bursts in flight > OUTSTANDING={self.O}")
             if self.inflight == self.O:
-                self.cov_ap.write({"outstanding_full"})
+                self.labels.add("outstanding_full")
         if self.kind == "rd":
             if s["m_axi_rvalid"] and s["m_axi_rready"]:
                 self.r_fires.append(n)
@@ -423,7 +429,7 @@ class AxiMonitor(uvm_component):
         if self.kind == "wr" and self.item.baseline is not None:
             res.changed = self.env.dram.changed_since(self.item.baseline)
         self.result_ap.write(res)
-        self.cov_ap.write({{0: "status_ok", 1: "bad_cmd", 2: "slverr", 3: "decerr"}[st]})
+        self.labels.add({0: "status_ok", 1: "bad_cmd", 2: "slverr", 3: "decerr"}[st])
         self.item = None
         self.cmd_cycle = None
 
@@ -445,7 +451,6 @@ class AxiSequence(uvm_sequence):
 class AxiDriver(uvm_driver):
     def build_phase(self):
         self.exp_ap = uvm_analysis_port("exp_ap", self)
-        self.cov_ap = uvm_analysis_port("cov_ap", self)
         self.knobs = ConfigDB().get(self, "", "knobs")
         self.rng = ConfigDB().get(self, "", "test_rng")
         self.env = None
@@ -489,7 +494,7 @@ class AxiDriver(uvm_driver):
                 item.data = [self.rng.getrandbits(8 * p["DATA_BYTES"]) for _ in range(n)]
                 item.baseline = env.dram.snapshot()
             env.monitor.begin(item)
-            self.cov_ap.write(self.shape_bins(item.cmd))
+            env.monitor.labels |= self.shape_bins(item.cmd)
             self.exp_ap.write(item)
             done0 = env.monitor.done_count
             c = item.cmd
@@ -609,7 +614,6 @@ class AxiEnv(uvm_env):
     def connect_phase(self):
         self.driver.seq_item_port.connect(self.seqr.seq_item_export)
         self.driver.exp_ap.connect(self.scoreboard.exp_export)
-        self.driver.cov_ap.connect(self.coverage.analysis_export)
         self.monitor.result_ap.connect(self.scoreboard.act_export)
         self.monitor.cov_ap.connect(self.coverage.analysis_export)
         self.monitor.error = self.scoreboard.error
