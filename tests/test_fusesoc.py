@@ -80,36 +80,44 @@ def test_fusesoc_available():
 
 # -- static checks: fast, no FuseSoC run -------------------------------------------
 
-def test_core_parameters_match_the_ip():
-    """arbiter.core's parameters, generator set and toplevels agree with ip.arbiter."""
-    from ip import arbiter
+# The IP cores given the static checks (one per IP with a core in fusesoc/).
+STATIC_CORES = ("arbiter", "axi", "pe_array")
 
-    core = _core(CORES / "arbiter.core")
+
+@pytest.mark.parametrize("name", STATIC_CORES)
+def test_core_parameters_match_the_ip(name):
+    """<ip>.core's parameters, generator set and toplevels agree with ip.<ip>."""
+    import importlib
+
+    mod = importlib.import_module(f"ip.{name}")
+    core = _core(CORES / f"{name}.core")
     kinds = {"str": "str", "int": "int", "intlist": "str"}
-    for p in arbiter.PARAMS:
+    for p in mod.PARAMS:
         cp = core["parameters"][p.name]
         assert cp["datatype"] == kinds[p.kind], p.name
         assert cp.get("description"), p.name
         assert (cp["default"] or None) == p.default, p.name
-    gen = core["generate"]["arbiter_rtl"]["parameters"]
-    assert gen["ip"] == "arbiter"
-    default_set = {k: core["parameters"][k]["default"] or None for k in ("FLAVOUR", "N", "WEIGHTS")}
-    assert arbiter.check(gen["params"]) == arbiter.check(default_set)
-    top = arbiter.module_name(default_set)
-    for name, t in core["targets"].items():
-        assert t.get("description"), f"target {name} has no description"
-        assert t["toplevel"] == top, name
+    gen = core["generate"][f"{name}_rtl"]["parameters"]
+    assert gen["ip"] == name
+    default_set = {p.name: core["parameters"][p.name]["default"] or None for p in mod.PARAMS}
+    assert mod.check(gen["params"]) == mod.check(default_set)
+    top = mod.module_name(default_set)
+    assert top == mod.module_name({})
+    for tname, t in core["targets"].items():
+        assert t.get("description"), f"target {tname} has no description"
+        assert t["toplevel"] == top, tname
     for p in core["parameters"].values():
         assert {"datatype", "description", "default"} <= set(p)
 
 
-def test_generator_sources_cover_the_conversion():
+@pytest.mark.parametrize("name", STATIC_CORES)
+def test_generator_sources_cover_the_conversion(name):
     """Every ip/ module the conversion imports is listed in `sources` (else edits to it
     would be hidden by FuseSoC's generator cache)."""
-    core = _core(CORES / "arbiter.core")
-    sources = core["generate"]["arbiter_rtl"]["parameters"]["sources"]
+    core = _core(CORES / f"{name}.core")
+    sources = core["generate"][f"{name}_rtl"]["parameters"]["sources"]
     listed = {(CORES / s).resolve() for s in sources}
-    code = ("import sys, ip.arbiter, ip.common.convert; "
+    code = (f"import sys, ip.{name}, ip.common.convert; "
             "print('\\n'.join(m.__file__ for m in list(sys.modules.values()) "
             "if getattr(m, '__file__', None)))")
     r = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
