@@ -607,14 +607,17 @@ def bench_markdown(ip_name: str, doc: dict) -> str:
     pnames = [k for k in doc["param_names"]
               if any(row.get(k) is not None and not isinstance(row.get(k), list) for row in rows)]
     lists = [k for k in doc["param_names"] if any(isinstance(row.get(k), list) for row in rows)]
-    head = pnames + ["module", "LUT4", "FF", "CCU2C", "cells", "LUT4 -nowidelut", "Fmax (MHz)",
-                     "critical path (levels)"]
+    # Hard blocks get a column only when some set uses them (multipliers, block RAM).
+    hard = [k for k in ("MULT18X18D", "DP16KD") if any(row.get(k) for row in rows)]
+    head = pnames + ["module", "LUT4", "FF", "CCU2C", *hard, "cells", "LUT4 -nowidelut",
+                     "Fmax (MHz)", "critical path (levels)"]
     out = ["| " + " | ".join(head) + " |", "|" + "|".join(
         " --- " if i < len(pnames) + 1 or i == len(head) - 1 else " ---: "
         for i in range(len(head))) + "|"]
     for row in rows:
         vals = [str(row.get(k)) for k in pnames] + [
             f"`{row['module']}`", str(row["LUT4"]), str(row["FF"]), str(row["CCU2C"]),
+            *(str(row[k]) for k in hard),
             str(row["total_cells"]), str(row["LUT4_nowidelut"]), f"{row['fmax_mhz']:.1f}",
             _short_path(row.get("critical_path"), row["module"])]
         out.append("| " + " | ".join(vals) + " |")
@@ -623,7 +626,8 @@ def bench_markdown(ip_name: str, doc: dict) -> str:
         "",
         f"{doc['device']} {doc['package']}: yosys `synth_ecp5 -top <module>` (default flow), "
         f"nextpnr-ecp5 `--seed {doc['seed']} --freq {doc['freq_constraint_mhz']:g}`. "
-        "LUT4, FF, CCU2C and cells are those of the bare module; LUT4 counts every LUT4, "
+        f"LUT4, FF, CCU2C{''.join(', ' + k for k in hard)} and cells are those of the bare "
+        "module; LUT4 counts every LUT4, "
         "including the pairs/quads that abc joins with PFUMX/L6MUX21 into 5- to 7-input "
         "functions (those muxes count in cells only). \"LUT4 -nowidelut\" is the same "
         "module mapped with `-nowidelut` (LUT4 only), an area reference. Fmax is that of a "
