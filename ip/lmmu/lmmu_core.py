@@ -257,6 +257,8 @@ def lmmu_core(clk, rst_n,
     p_mstep = Signal(modbv(0)[ADDR_W:])     # tile_m * 16
     y_nstep = Signal(modbv(0)[ADDR_W:])     # tile_n * OB
     x_kstep = Signal(modbv(0)[ADDR_W:])     # tile_k * X_STRIDE
+    tn_a = Signal(modbv(0)[ADDR_W:])        # tile_n, tile_k as address increments
+    tk_a = Signal(modbv(0)[ADDR_W:])
     err_q = Signal(intbv(0)[4:])
     err_now = Signal(bool(0))
     go = Signal(bool(0))                    # one cycle: start the sequencers
@@ -281,7 +283,7 @@ def lmmu_core(clk, rst_n,
     d_final = [Signal(bool(0)) for _ in range(2)]
     d_yaddr = [Signal(modbv(0)[ADDR_W:]) for _ in range(2)]
     d_yrb = [Signal(intbv(0)[DIM_W:]) for _ in range(2)]
-    d_nbl = [Signal(intbv(0)[4:]) for _ in range(2)]
+    d_nbl = [Signal(intbv(0)[2:]) for _ in range(2)]    # int32 last-group beats - 1
     d_tpar = [Signal(bool(0)) for _ in range(2)]
 
     # ----------------------------------------------------------------------- buffers
@@ -354,8 +356,10 @@ def lmmu_core(clk, rst_n,
             w_mstep.next = tm_q * w_stride_q
             y_mstep.next = tm_q * y_stride_q
             p_mstep.next = concat(intbv(0)[ADDR_W - DIM_W - 4:], tm_q, intbv(0)[4:])
+            tn_a.next = concat(intbv(0)[ADDR_W - DIM_W:], tn_q)
+            tk_a.next = concat(intbv(0)[ADDR_W - DIM_W:], tk_q)
             if req_en_q:
-                y_nstep.next = tn_q
+                y_nstep.next = concat(intbv(0)[ADDR_W - DIM_W:], tn_q)
             else:
                 y_nstep.next = concat(intbv(0)[ADDR_W - DIM_W - 2:], tn_q, intbv(0)[2:])
             x_kstep.next = tk_q * x_stride_q
@@ -488,12 +492,10 @@ def lmmu_core(clk, rst_n,
                     d_yrb[l_half].next = l_cols
                 else:
                     d_yrb[l_half].next = concat(l_cols[DIM_W - 2:], intbv(0)[2:])
-                # Beats of the last column group of an int32 row: ceil(4 c / B).
-                u = intbv(0)[LGC + 4:]
-                u[:] = concat(t[LGC:], intbv(0)[2:]) + 4
-                v = intbv(0)[LGC + 4:]
-                v[:] = u + BM1
-                d_nbl[l_half].next = v[LGC + 4:LGB]
+                # Beats of the last column group (c columns) of an int32 row, minus one:
+                # ceil(4c / B) - 1 = (4(c-1) + 3) >> log2 C (B = C), the top two bits of
+                # c - 1 = t mod C.
+                d_nbl[l_half].next = t[LGC:LGC - 2]
                 d_tpar[l_half].next = l_tpar
                 p0_go.next = 1
                 p0_withp.next = l_k0 == 0 and p_en_q
@@ -515,7 +517,7 @@ def lmmu_core(clk, rst_n,
             l_half.next = not l_half
             if not l_last:
                 l_k0.next = l_k0 + tk_q
-                l_w_chunk.next = l_w_chunk + tk_q
+                l_w_chunk.next = l_w_chunk + tk_a
                 l_x_chunk.next = l_x_chunk + x_kstep
             else:
                 l_tpar.next = not l_tpar
@@ -523,8 +525,8 @@ def lmmu_core(clk, rst_n,
                 if not l_lastn:
                     l_n0.next = l_n0 + tn_q
                     l_w_chunk.next = l_w_tile
-                    l_x_col.next = l_x_col + tn_q
-                    l_x_chunk.next = l_x_col + tn_q
+                    l_x_col.next = l_x_col + tn_a
+                    l_x_chunk.next = l_x_col + tn_a
                     l_y_tile.next = l_y_tile + y_nstep
                 else:
                     l_n0.next = 0
@@ -731,7 +733,7 @@ def lmmu_core(clk, rst_n,
     st_yrb = Signal(intbv(0)[DIM_W:])
     st_rows = Signal(intbv(0)[DIM_W:])
     st_ncg = Signal(intbv(0)[DIM_W:])
-    st_nbl = Signal(intbv(0)[4:])
+    st_nbl = Signal(intbv(0)[2:])
     st_tpar = Signal(bool(0))
     s_ptr = Signal(intbv(0)[DIM_W:])        # store: entries fetched
     s_fdone = Signal(bool(0))               # store: every entry fetched
@@ -962,7 +964,7 @@ def lmmu_core(clk, rst_n,
     dr_cur_blkend = Signal(intbv(0)[DIM_W:])
     drain_rd = Signal(bool(0))
     q_valid = Signal(bool(0))
-    q_addr = Signal(intbv(0)[DIM_W:])
+    q_addr = Signal(intbv(0)[OAW:])
     q_row = Signal(intbv(0)[EW:])
     q_add = Signal(bool(0))
     q_fin = Signal(bool(0))
@@ -997,7 +999,7 @@ def lmmu_core(clk, rst_n,
     @always_seq(clk.posedge, reset=rst_n)
     def drain():
         q_valid.next = dr_act
-        q_addr.next = dr_cur_addr
+        q_addr.next = dr_cur_addr[OAW:]
         q_row.next = out_row
         q_add.next = not dr_cur_first
         q_fin.next = dr_act and dr_cur_fin and dr_cur_r == RM1
@@ -1032,7 +1034,7 @@ def lmmu_core(clk, rst_n,
     @always_comb
     def ob_write():
         ob_we.next = q_valid
-        ob_waddr.next = q_addr[OAW:]
+        ob_waddr.next = q_addr
         ob_wdata.next = sum_cat
 
     # ---------------------------------------------------------------- store sequencer
@@ -1050,7 +1052,7 @@ def lmmu_core(clk, rst_n,
     f_cnt = Signal(intbv(0, min=0, max=FIFO_DEPTH + 1))   # in the FIFO
     fmem = [Signal(intbv(0)[EW:]) for _ in range(FIFO_DEPTH)]
     f_head = Signal(intbv(0)[EW:])
-    s_beat = Signal(intbv(0)[3:])
+    s_beat = Signal(intbv(0)[2:])
     s_pjn = Signal(intbv(0)[DIM_W:])        # pop: column group
     s_pop = Signal(bool(0))
     s_send = Signal(bool(0))
@@ -1085,9 +1087,15 @@ def lmmu_core(clk, rst_n,
 
     @always_comb
     def st_out():
-        t = intbv(0)[EW:]
-        t[:] = f_head >> (LW * s_beat)
-        wr1_tdata.next = t[LW:]
+        # Beat s_beat of the entry (an int8 row is beat 0).
+        if s_beat == 0:
+            wr1_tdata.next = f_head[LW:0]
+        elif s_beat == 1:
+            wr1_tdata.next = f_head[2 * LW:LW]
+        elif s_beat == 2:
+            wr1_tdata.next = f_head[3 * LW:2 * LW]
+        else:
+            wr1_tdata.next = f_head[4 * LW:3 * LW]
         wr1_tvalid.next = f_cnt != 0
         snd = f_cnt != 0 and wr1_tready
         s_send.next = snd
@@ -1095,7 +1103,7 @@ def lmmu_core(clk, rst_n,
         if req_en_q:
             last = True
         elif s_pjn + 1 == st_ncg:
-            last = s_beat + 1 == st_nbl
+            last = s_beat == st_nbl
         else:
             last = s_beat == 3
         s_pop.next = snd and last
@@ -1118,6 +1126,11 @@ def lmmu_core(clk, rst_n,
                 os_mult.next = pb_rdata[32 + MB_:32]
                 os_shift.next = pb_rdata[PREC_BITS:32 + MB_]
 
+    if RPB > 1:
+        @always_seq(clk.posedge, reset=rst_n)
+        def sub_track():
+            f1_sub.next = s_fm[0]
+
     ostage = outstage_mod.outstage(clk, rst_n, f1_valid, ob_rdata, os_bias, os_mult, os_shift,
                                    bias_en_q, o_valid, o_i32, o_i8, C)
 
@@ -1132,7 +1145,6 @@ def lmmu_core(clk, rst_n,
     @always_seq(clk.posedge, reset=rst_n)
     def st_seq():
         f1_valid.next = s_fetch
-        f1_sub.next = s_fm[0]
         if st_go:
             s_run.next = 1
             wr_pend.next = 1
