@@ -80,7 +80,7 @@ def test_any_regmap_converts_lint_clean(tmp_path):
 
 def test_bad_ports_raise_value_error():
     hw = axil_regs.regmap_signals(MMU_REGMAP)
-    with pytest.raises(ValueError, match="address width 5 cannot reach offset 0x5c"):
+    with pytest.raises(ValueError, match="address width 5 cannot reach offset 0x60"):
         axil_regs.build(MMU_REGMAP, addr_width=5)
     bad = dict(hw)
     bad["m"] = Signal(intbv(0)[16:])

@@ -66,10 +66,10 @@ def test_mmu_map_offsets_and_error_codes():
     offs = {r.name: r.offset for r in MMU_REGMAP}
     assert offs == {"CTRL": 0x00, "STATUS": 0x04, "CFG": 0x08, "HWCFG": 0x0C, "M": 0x10,
                     "K": 0x14, "N": 0x18, "TILE_M": 0x1C, "W_ADDR": 0x20, "W_STRIDE": 0x24, "X_ADDR": 0x28,
-                    "X_STRIDE": 0x2C, "Y_ADDR": 0x30, "Y_STRIDE": 0x34, "P_ADDR": 0x38,
+                    "X_STRIDE": 0x2C, "Y_ADDR": 0x30, "Y_STRIDE": 0x34, "P_ADDR": 0x38, "TILE_N": 0x3C,
                     "CYCLES": 0x40, "ACTIVE": 0x44, "STALL_MEM": 0x48, "STALL_OUT": 0x4C,
                     "RD_BYTES0": 0x50, "RD_BYTES1": 0x54, "WR_BYTES0": 0x58,
-                    "WR_BYTES1": 0x5C}
+                    "WR_BYTES1": 0x5C, "TILE_K": 0x60}
     assert (rm.ERR_NONE, rm.ERR_ZERO_DIM, rm.ERR_CAPACITY, rm.ERR_MISALIGNED,
             rm.ERR_START_BUSY, rm.ERR_AXI_READ, rm.ERR_AXI_WRITE) == tuple(range(7))
     assert sorted(rm.ERROR_CODES) == list(range(7))

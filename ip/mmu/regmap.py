@@ -248,7 +248,7 @@ def _word(name, offset, description, width=32, access="RW") -> Register:
 
 MMU_REGMAP = RegMap("mmu", [
     _reg("CTRL", 0x00, "control",
-         Field("start", 0, 1, "W1P", 0, "start the command in M..P_ADDR"),
+         Field("start", 0, 1, "W1P", 0, "start the command held in M..TILE_K and CFG"),
          Field("soft_reset", 1, 1, "W1P", 0, "abort and return to idle; registers keep "
                "their values"),
          Field("irq_en", 2, 1, "RW", 0, "raise the interrupt while STATUS.done")),
@@ -279,6 +279,8 @@ MMU_REGMAP = RegMap("mmu", [
     _word("Y_STRIDE", 0x34, "bytes between rows of Y"),
     _word("P_ADDR", 0x38, "per output channel a 16-byte record {int32 bias, uint32 mult, "
           "uint32 shift, 0}"),
+    _word("TILE_N", 0x3C, "output columns per output tile (LMMU: NO, a multiple of COLS); "
+          "the HMMU ignores it", 24),
     _word("CYCLES", 0x40, "cycles since the last accepted start", access="RO"),
     _word("ACTIVE", 0x44, "cycles with a PE array pass running", access="RO"),
     _word("STALL_MEM", 0x48, "cycles waiting for read data", access="RO"),
@@ -287,6 +289,8 @@ MMU_REGMAP = RegMap("mmu", [
     _word("RD_BYTES1", 0x54, "bytes read on AXI port 1", access="RO"),
     _word("WR_BYTES0", 0x58, "bytes written on AXI port 0", access="RO"),
     _word("WR_BYTES1", 0x5C, "bytes written on AXI port 1", access="RO"),
+    _word("TILE_K", 0x60, "K rows per chunk (LMMU: KC, the partial-sum step); the HMMU "
+          "ignores it (it never splits K)", 24),
 ])
 
 

@@ -110,7 +110,11 @@ def sweep_items(rng, regmap=MMU_REGMAP) -> list[CsrItem]:
         for f in r.fields:
             if f.access == "W1P":
                 out.append(CsrItem(kind="write", offset=r.offset, data=f.mask))
-    for o in (0x3C, 0x60, 0xFC):
+    # Unmapped offsets: the first hole, the first word after the map, the last word.
+    mapped = {r.offset for r in regmap}
+    holes = [o for o in range(0, 0x100, 4) if o not in mapped]
+    after = max(mapped) + 4
+    for o in sorted({holes[0], after if after < 0x100 else holes[-1], 0xFC}):
         out += [CsrItem(kind="read", offset=o), CsrItem(kind="write", offset=o, data=0xFFFFFFFF)]
     return out
 
