@@ -65,10 +65,14 @@ def check(M: int, K: int, N: int, tile_m: int, rows: int, cols: int) -> None:
         raise ValueError(f"hmmu: TILE_M must be a multiple of ROWS={rows}, got {tile_m}")
 
 
-def cycles(M: int, K: int, N: int, tile_m: int, rows: int, cols: int, out_bytes: int,
-           params_on: bool, mem_latency: int = AXIRAM_LATENCY,
-           write_latency: int = AXIRAM_WRITE_LATENCY) -> int:
-    """The HMMU's ``CYCLES`` for one command (see the module docstring)."""
+def counters(M: int, K: int, N: int, tile_m: int, rows: int, cols: int, out_bytes: int,
+             params_on: bool, mem_latency: int = AXIRAM_LATENCY,
+             write_latency: int = AXIRAM_WRITE_LATENCY) -> dict:
+    """The HMMU's performance counters for one command without memory pauses:
+    ``CYCLES``, ``ACTIVE`` (cycles a pass feeds the array: ``K`` per pass),
+    ``STALL_MEM`` (pre-loads, and per stage ``max(0, load - compute)``), ``STALL_OUT``
+    (per stage ``max(0, store - max(load, compute))``, and the epilogue's store),
+    ``RD_BYTES0`` and ``WR_BYTES0`` (bytes moved on the port: beats x ``B``)."""
     check(M, K, N, tile_m, rows, cols)
     if out_bytes not in (1, 4):
         raise ValueError(f"hmmu: OUT_BYTES must be 1 or 4, got {out_bytes!r}")
@@ -79,7 +83,10 @@ def cycles(M: int, K: int, N: int, tile_m: int, rows: int, cols: int, out_bytes:
     def rd(n: int) -> int:
         return 7 + L + n
 
-    total = 0
+    def row_beats(c: int) -> int:
+        return 1 if out_bytes == 1 else cdiv(4 * c, B)
+
+    total = active = stall_mem = stall_out = rd_bytes = wr_bytes = 0
     for m0 in range(0, M, tile_m):
         nrows = min(tile_m, M - m0)
         npass = cdiv(nrows, R)
@@ -93,25 +100,41 @@ def cycles(M: int, K: int, N: int, tile_m: int, rows: int, cols: int, out_bytes:
             return out
 
         def store(s: int, a: list[int], c: int) -> int:
-            nb = 1 if out_bytes == 1 else cdiv(4 * c, B)
+            nb = row_beats(c)
             f = max(a[0], s + 2)
             for ai in a[1:]:
                 f = max(ai, f + nb)
             return f + nb + 5 + Lb - s
 
-        total += (1 if m0 else 0) + 1 + rd(nrows * KW)
+        pre = rd(nrows * KW) + rd(K)
+        rd_bytes += nrows * KW * B + K * B * T
         if params_on:
-            total += rd(nrows * P_RECORD_BYTES // B)
-        total += rd(K)
+            pre += rd(nrows * P_RECORD_BYTES // B)
+            rd_bytes += nrows * P_RECORD_BYTES
+        total += (1 if m0 else 0) + 1 + pre
+        stall_mem += pre
+        active += npass * K * T
+        wr_bytes += nrows * B * (row_beats(C) * (T - 1) + row_beats(N - (T - 1) * C))
         t, starts = 0, []
         for j in range(T):
             starts.append(t)
-            d = npass * PL + 2
-            if j + 1 < T:
-                d = max(d, rd(K))
-            if j >= 1:
-                d = max(d, store(t, avail(starts[j - 1], t + 1), C))
-            t += d
+            comp = npass * PL + 2
+            load = rd(K) if j + 1 < T else 0
+            st = store(t, avail(starts[j - 1], t + 1), C) if j >= 1 else 0
+            stall_mem += max(0, load - comp)
+            stall_out += max(0, st - max(load, comp))
+            t += max(comp, load, st)
         flush = t
-        total += t + 1 + store(flush + 1, avail(starts[-1], flush), N - (T - 1) * C)
-    return total + 1
+        epi = store(flush + 1, avail(starts[-1], flush), N - (T - 1) * C)
+        stall_out += epi
+        total += t + 1 + epi
+    return {"CYCLES": total + 1, "ACTIVE": active, "STALL_MEM": stall_mem,
+            "STALL_OUT": stall_out, "RD_BYTES0": rd_bytes, "WR_BYTES0": wr_bytes}
+
+
+def cycles(M: int, K: int, N: int, tile_m: int, rows: int, cols: int, out_bytes: int,
+           params_on: bool, mem_latency: int = AXIRAM_LATENCY,
+           write_latency: int = AXIRAM_WRITE_LATENCY) -> int:
+    """The HMMU's ``CYCLES`` for one command (see the module docstring)."""
+    return counters(M, K, N, tile_m, rows, cols, out_bytes, params_on, mem_latency,
+                    write_latency)["CYCLES"]

@@ -1,4 +1,4 @@
-"""RADACS HMMU top (work in progress, issue 4): the core, its AXI4 master, its registers.
+"""RADACS HMMU top: the core, its AXI4 master, its registers.
 
 ::
 
@@ -29,10 +29,75 @@ from myhdl import ResetSignal, Signal, always_comb, always_seq, block, instances
 
 from ip.axi.axi import axi_rd, axi_wr
 from ip.axi.axil_regs import AxilSignals, regmap_signals, axil_regs
+from ip.common.params import Param, check_params
 from ip.hmmu.hmmu_core import ADDR_W, DIM_W, hmmu_core
 from ip.mmu import regmap as rm
 
+IP = "hmmu"
 AXIL_ADDR_W = 8
+ROWS_CHOICES = (2, 4, 8, 16, 32)
+COLS_CHOICES = (4, 8, 16)
+
+PARAMS = (
+    Param("ROWS", "int", 8, "PE array rows (output rows per pass): 2, 4, 8, 16 or 32",
+          lo=2, hi=32),
+    Param("COLS", "int", 8, "PE array columns = AXI data bytes B (data width 8*COLS): "
+          "4, 8 or 16", lo=4, hi=16),
+    Param("WBUF_BYTES", "int", 16384, "weight buffer: ROWS banks of B-byte words; "
+          "ROWS*COLS times a power of two >= 2 (a block of TILE_M rows x ceil(K/B) words "
+          "must fit)", lo=16, hi=1 << 24),
+    Param("XBUF_BYTES", "int", 16384, "X buffer: two halves of K words of B bytes; "
+          "2*COLS times a power of two >= 2 (K <= XBUF_BYTES / (2*COLS))",
+          lo=16, hi=1 << 24),
+    Param("OBUF_BYTES", "int", 2048, "output buffer: two halves of TILE_M rows of COLS "
+          "int32; 8*COLS times a power of two >= ROWS (TILE_M <= OBUF_BYTES / (8*COLS))",
+          lo=64, hi=1 << 24),
+    Param("MAX_BURST", "int", 16, "longest AXI burst in beats, 1..256", lo=1, hi=256),
+    Param("OUTSTANDING", "int", 8, "AXI read bursts in flight at most, 1..16", lo=1, hi=16),
+)
+
+
+def _pow2(n: int) -> bool:
+    return n >= 1 and n & (n - 1) == 0
+
+
+def check(params: dict) -> dict:
+    """Typed, validated parameters; raises ``ValueError`` naming the bad parameter."""
+    p = check_params(IP, PARAMS, params)
+    R, C = p["ROWS"], p["COLS"]
+    if R not in ROWS_CHOICES:
+        raise ValueError(f"{IP}: ROWS must be a power of two in 2..32, got {R}")
+    if C not in COLS_CHOICES:
+        raise ValueError(f"{IP}: COLS must be 4, 8 or 16 (the AXI data width is 8*COLS), "
+                         f"got {C}")
+    for name, unit, lo, what in (("WBUF_BYTES", R * C, 2, "ROWS*COLS"),
+                                 ("XBUF_BYTES", 2 * C, 2, "2*COLS"),
+                                 ("OBUF_BYTES", 8 * C, max(2, R), "8*COLS")):
+        v = p[name]
+        if v % unit or not _pow2(v // unit) or v // unit < lo:
+            raise ValueError(f"{IP}: {name} must be {what} = {unit} times a power of two "
+                             f">= {lo}, got {v}")
+    return p
+
+
+def _size(n: int) -> str:
+    return f"{n // 1024}k" if n % 1024 == 0 else str(n)
+
+
+def module_name(params: dict) -> str:
+    """``radacs_hmmu_r<ROWS>_c<COLS>_wb<W>_xb<X>_ob<O>_mb<MAX_BURST>_o<OUTSTANDING>``
+    (buffer sizes in bytes, ``k`` = KiB)."""
+    p = check(params)
+    return (f"radacs_hmmu_r{p['ROWS']}_c{p['COLS']}_wb{_size(p['WBUF_BYTES'])}"
+            f"_xb{_size(p['XBUF_BYTES'])}_ob{_size(p['OBUF_BYTES'])}"
+            f"_mb{p['MAX_BURST']}_o{p['OUTSTANDING']}")
+
+
+def build(params: dict):
+    """The elaborated top block and its port signals for ``params``."""
+    p = check(params)
+    sigs = ports(p)
+    return hmmu(**sigs, **p), sigs
 
 
 @block
@@ -120,33 +185,39 @@ def hmmu(clk, rst_n,
     core_done = Signal(bool(0))
     core_err = Signal(intbv(0)[4:])
     core_active = Signal(bool(0))
+    core_stall_mem = Signal(bool(0))
+    core_stall_out = Signal(bool(0))
     err_q = Signal(intbv(0)[4:])
     done_set = Signal(bool(0))
     mis = Signal(bool(0))
     cap = Signal(bool(0))
     zero = Signal(bool(0))
     kw = Signal(intbv(0)[DIM_W:])
-    blk_words = Signal(intbv(0)[2 * DIM_W:])
 
     LGR = (R - 1).bit_length()
+    BM1, RM1 = B - 1, R - 1   # literals, not (B - 1) expressions, in the Verilog
 
     @always_comb
     def check():
         zero.next = r_m == 0 or r_k == 0 or r_n == 0 or r_tile_m == 0
-        kw.next = (r_k + (B - 1)) >> LGB
+        t = intbv(0)[DIM_W:]
+        t[:] = r_k + BM1
+        kw.next = t >> LGB
         if ((r_w_addr | r_w_stride | r_x_addr | r_x_stride | r_y_addr | r_y_stride)
-                & (B - 1)) != 0:
+                & BM1) != 0:
             mis.next = 1
-        elif (r_cfg_bias_en or r_cfg_requant_en) and (r_p_addr & (B - 1)) != 0:
+        elif (r_cfg_bias_en or r_cfg_requant_en) and (r_p_addr & BM1) != 0:
             mis.next = 1
         else:
             mis.next = 0
 
     @always_comb
     def capacity():
-        blk_words.next = (r_tile_m >> LGR) * kw
-        cap.next = r_k > XD or (r_tile_m & (R - 1)) != 0 or r_tile_m > OD or \
-            (r_tile_m >> LGR) * kw > WD
+        tiles = intbv(0)[DIM_W:]
+        tiles[:] = r_tile_m >> LGR
+        words = intbv(0)[2 * DIM_W:]
+        words[:] = tiles * kw
+        cap.next = r_k > XD or (r_tile_m & RM1) != 0 or r_tile_m > OD or words > WD
 
     @always_seq(clk.posedge, reset=core_rst)
     def command():
@@ -183,13 +254,15 @@ def hmmu(clk, rst_n,
     rd_cmd_row_bytes, rd_cmd_rows, wr_cmd_row_bytes, wr_cmd_rows = (Signal(intbv(0)[DIM_W:])
                                                                     for _ in range(4))
     rd_tdata, wr_tdata = Signal(intbv(0)[8 * B:]), Signal(intbv(0)[8 * B:])
-    cyc_q, act_q, rdb_q, wrb_q = (Signal(modbv(0)[32:]) for _ in range(4))
+    cyc_q, act_q, smem_q, sout_q, rdb_q, wrb_q = (Signal(modbv(0)[32:]) for _ in range(6))
 
     @always_seq(clk.posedge, reset=core_rst)
     def counters():
         if core_start:
             cyc_q.next = 0
             act_q.next = 0
+            smem_q.next = 0
+            sout_q.next = 0
             rdb_q.next = 0
             wrb_q.next = 0
         else:
@@ -197,6 +270,10 @@ def hmmu(clk, rst_n,
                 cyc_q.next = cyc_q + 1
             if core_active:
                 act_q.next = act_q + 1
+            if core_stall_mem:
+                smem_q.next = smem_q + 1
+            if core_stall_out:
+                sout_q.next = sout_q + 1
             if m_axi_rvalid and m_axi_rready:
                 rdb_q.next = rdb_q + B
             if m_axi_wvalid and m_axi_wready:
@@ -214,8 +291,8 @@ def hmmu(clk, rst_n,
         r_hwcfg_version.next = VERSION
         r_cycles.next = cyc_q
         r_active.next = act_q
-        r_stall_mem.next = 0
-        r_stall_out.next = 0
+        r_stall_mem.next = smem_q
+        r_stall_out.next = sout_q
         r_rd_bytes0.next = rdb_q
         r_rd_bytes1.next = 0
         r_wr_bytes0.next = wrb_q
@@ -226,6 +303,7 @@ def hmmu(clk, rst_n,
                      r_w_addr, r_w_stride, r_x_addr, r_x_stride, r_y_addr,
                      r_y_stride, r_p_addr, r_cfg_bias_en, r_cfg_requant_en,
                      core_busy, core_done, core_err, core_active,
+                     core_stall_mem, core_stall_out,
                      rd_cmd_valid, rd_cmd_ready, rd_cmd_addr, rd_cmd_row_bytes, rd_cmd_rows,
                      rd_cmd_stride, rd_tdata, rd_tvalid, rd_tready, rd_done, rd_status,
                      wr_cmd_valid, wr_cmd_ready, wr_cmd_addr, wr_cmd_row_bytes, wr_cmd_rows,

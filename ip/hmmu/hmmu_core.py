@@ -41,7 +41,8 @@ current stage (no further command is issued) with ``err`` = 5 (read) or 6 (write
 """
 from __future__ import annotations
 
-from myhdl import ConcatSignal, Signal, always_comb, always_seq, block, instances, intbv, modbv
+from myhdl import (ConcatSignal, Signal, always_comb, always_seq, block, concat, instances,
+                   intbv, modbv)
 
 from ip.mmu import outstage as outstage_mod
 from ip.pe_array.pe_array import pe_array
@@ -97,7 +98,9 @@ def _bytesel(word, sel, byte):
     """Byte ``sel`` of ``word``: the W bank word -> PE row operand mux."""
     @always_comb
     def pick():
-        byte.next = (word >> (8 * sel)) & 0xFF
+        t = intbv(0)[len(word):]
+        t[:] = word >> (8 * sel)
+        byte.next = t[8:]
 
     return pick
 
@@ -106,7 +109,7 @@ def _bytesel(word, sel, byte):
 def hmmu_core(clk, rst_n,
               start, c_m, c_k, c_n, c_mb, c_w_addr, c_w_stride, c_x_addr, c_x_stride,
               c_y_addr, c_y_stride, c_p_addr, c_bias_en, c_requant_en,
-              busy, done, err, active,
+              busy, done, err, active, stall_mem, stall_out,
               rd_cmd_valid, rd_cmd_ready, rd_cmd_addr, rd_cmd_row_bytes, rd_cmd_rows,
               rd_cmd_stride, rd_tdata, rd_tvalid, rd_tready, rd_done, rd_status,
               wr_cmd_valid, wr_cmd_ready, wr_cmd_addr, wr_cmd_row_bytes, wr_cmd_rows,
@@ -117,19 +120,28 @@ def hmmu_core(clk, rst_n,
     LGB = clog2(B) if B > 1 else 0
     if B not in (4, 8, 16):
         raise ValueError(f"hmmu: COLS must be 4, 8 or 16 (the AXI data width is 8*COLS), got {C}")
-    if R not in (1, 2, 4, 8, 16, 32):
-        raise ValueError(f"hmmu: ROWS must be a power of two in 1..32, got {R}")
+    if R not in (2, 4, 8, 16, 32):
+        raise ValueError(f"hmmu: ROWS must be a power of two in 2..32, got {R}")
     LGR = (R - 1).bit_length()
     WD = WBUF_BYTES // (R * B)          # words per W bank
     XD = XBUF_BYTES // (2 * B)          # words per X half (the largest K)
     OD = OBUF_BYTES // (2 * 4 * C)      # rows per output half (the largest MB)
+    for name, depth in (("WBUF_BYTES / (ROWS*COLS)", WD), ("XBUF_BYTES / (2*COLS)", XD),
+                        ("OBUF_BYTES / (8*COLS)", OD)):
+        if depth < 2 or depth & (depth - 1):
+            raise ValueError(f"hmmu: {name} must be a power of two >= 2, got {depth}")
     PD = max(OD, R)
+    # Address widths: buffer halves are powers of two, so a half's address is the half
+    # bit above the index (no adder), and every counter is sliced to its memory.
+    WAW, XKW, OAW, PAW = clog2(WD), clog2(XD), clog2(OD), clog2(PD)
+    # Constants as plain names: MyHDL writes an expression like (B - 1) as a signed
+    # 32-bit term, a literal as a literal.
+    BM1, CM1, RM1 = B - 1, C - 1, R - 1
     BEATS_PER_REC = P_RECORD_BYTES // B
 
     # ------------------------------------------------------------------ command state
     m_q = Signal(intbv(0)[DIM_W:])
     k_q = Signal(intbv(0)[DIM_W:])
-    n_q = Signal(intbv(0)[DIM_W:])
     mb_q = Signal(intbv(0)[DIM_W:])
     kw_q = Signal(intbv(0)[DIM_W:])             # beats per W row
     pl_q = Signal(intbv(0)[DIM_W:])             # pass length max(K, R)
@@ -141,6 +153,7 @@ def hmmu_core(clk, rst_n,
     y_blk_addr = Signal(modbv(0)[ADDR_W:])
     w_blk_step = Signal(modbv(0)[ADDR_W:])      # MB * W_STRIDE
     y_blk_step = Signal(modbv(0)[ADDR_W:])      # MB * Y_STRIDE
+    p_blk_step = Signal(modbv(0)[ADDR_W:])      # MB * 16
     x_addr_q = Signal(modbv(0)[ADDR_W:])
     w_stride_q = Signal(modbv(0)[ADDR_W:])
     x_stride_q = Signal(modbv(0)[ADDR_W:])
@@ -220,9 +233,10 @@ def hmmu_core(clk, rst_n,
             if start:
                 m_q.next = c_m
                 k_q.next = c_k
-                n_q.next = c_n
                 mb_q.next = c_mb
-                kw_q.next = (c_k + (B - 1)) >> LGB
+                t = intbv(0)[DIM_W:]
+                t[:] = c_k + BM1
+                kw_q.next = t >> LGB
                 if c_k > R:
                     pl_q.next = c_k
                 else:
@@ -235,6 +249,7 @@ def hmmu_core(clk, rst_n,
                 y_blk_addr.next = c_y_addr
                 w_blk_step.next = c_mb * c_w_stride
                 y_blk_step.next = c_mb * c_y_stride
+                p_blk_step.next = concat(intbv(0)[ADDR_W - DIM_W - 4:], c_mb, intbv(0)[4:])
                 x_addr_q.next = c_x_addr
                 w_stride_q.next = c_w_stride
                 x_stride_q.next = c_x_stride
@@ -243,19 +258,25 @@ def hmmu_core(clk, rst_n,
                     y_tile_step.next = C
                 else:
                     y_tile_step.next = 4 * C
-                ntile_q.next = (c_n + (C - 1)) >> LGB
-                last_c_q.next = ((c_n - 1) & (C - 1)) + 1
+                t[:] = c_n + CM1
+                ntile_q.next = t >> LGB
+                last_c_q.next = (t & CM1) + 1      # (N-1) mod C + 1
                 m0.next = 0
                 err_q.next = ERR_NONE
                 state.next = ST_SETUP
         elif state == ST_SETUP:
             # Block geometry of the block at m0.
-            if m_q - m0 < mb_q:
-                rows_q.next = m_q - m0
-                npass_q.next = (m_q - m0 + (R - 1)) >> LGR
+            # rows = min(MB, M - m0); the difference as a wrapping add of the complement.
+            left = modbv(0)[DIM_W:]
+            left[:] = m_q + ~m0 + 1
+            t = intbv(0)[DIM_W:]
+            if left < mb_q:
+                rows_q.next = left
+                t[:] = left + RM1
             else:
                 rows_q.next = mb_q
-                npass_q.next = (mb_q + (R - 1)) >> LGR
+                t[:] = mb_q + RM1
+            npass_q.next = t >> LGR
             x_tile_addr.next = x_addr_q
             y_tile_addr.next = y_blk_addr
             j_q.next = 0
@@ -341,7 +362,7 @@ def hmmu_core(clk, rst_n,
         elif state == ST_NEXT:
             m0.next = m0 + mb_q
             w_blk_addr.next = w_blk_addr + w_blk_step
-            p_blk_addr.next = p_blk_addr + (mb_q << 4)
+            p_blk_addr.next = p_blk_addr + p_blk_step
             y_blk_addr.next = y_blk_addr + y_blk_step
             state.next = ST_SETUP
         elif state == ST_DONE:
@@ -369,7 +390,6 @@ def hmmu_core(clk, rst_n,
     x_k = Signal(intbv(0)[DIM_W:])
     p_idx = Signal(intbv(0)[DIM_W:])
     p_beat = Signal(intbv(0, min=0, max=max(BEATS_PER_REC, 2)))
-    rec_q = Signal(intbv(0)[8 * P_RECORD_BYTES:])
 
     @always_comb
     def rd_cmd_out():
@@ -389,6 +409,26 @@ def hmmu_core(clk, rst_n,
             rd_cmd_stride.next = x_stride_q
         rd_tready.next = rd_active
         rd_busy.next = rd_cmd_pending or rd_active
+
+    # A P record is 16 bytes: with B < 16 its beats are shifted in from the top, so
+    # after the last one the record's byte 0 is at the bottom (rec_q keeps the bytes
+    # of the earlier beats that the next beat does not push out).
+    rec_in = Signal(intbv(0)[8 * P_RECORD_BYTES:])
+    if BEATS_PER_REC == 1:
+        @always_comb
+        def rec_shift():
+            rec_in.next = rd_tdata
+    else:
+        rec_q = Signal(intbv(0)[8 * (P_RECORD_BYTES - B):])
+
+        @always_comb
+        def rec_shift():
+            rec_in.next = concat(rd_tdata, rec_q)
+
+        @always_seq(clk.posedge, reset=rst_n)
+        def rec_reg():
+            if rd_active and rd_tvalid and rd_kind == 1:
+                rec_q.next = rec_in[8 * P_RECORD_BYTES:8 * B]
 
     @always_seq(clk.posedge, reset=rst_n)
     def rd_seq():
@@ -412,7 +452,7 @@ def hmmu_core(clk, rst_n,
         if rd_active and rd_tvalid:
             if rd_kind == 0:
                 wb_we.next = w_bank
-                wb_waddr.next = w_word
+                wb_waddr.next = w_word[WAW:]
                 wb_wdata.next = rd_tdata
                 if w_q_beat + 1 == kw_q:
                     w_q_beat.next = 0
@@ -427,27 +467,22 @@ def hmmu_core(clk, rst_n,
                     w_q_beat.next = w_q_beat + 1
                     w_word.next = w_word + 1
             elif rd_kind == 1:
+                # Beats fill the record from the top: after the last one its byte 0 is
+                # at the bottom.
                 rec = intbv(0)[8 * P_RECORD_BYTES:]
-                if BEATS_PER_REC == 1:
-                    rec[:] = rd_tdata
-                else:
-                    rec[:] = (rd_tdata << (8 * (P_RECORD_BYTES - B))) | (rec_q >> (8 * B))
-                rec_q.next = rec
+                rec[:] = rec_in
                 if p_beat == BEATS_PER_REC - 1:
                     p_beat.next = 0
                     pb_we.next = 1
-                    pb_waddr.next = p_idx
-                    pb_wdata.next = (rec[64 + outstage_mod.SHIFT_BITS:64] << (32 + outstage_mod.MULT_BITS)) | \
-                        (rec[32 + outstage_mod.MULT_BITS:32] << 32) | rec[32:0]
+                    pb_waddr.next = p_idx[PAW:]
+                    pb_wdata.next = concat(rec[64 + outstage_mod.SHIFT_BITS:64],
+                                           rec[32 + outstage_mod.MULT_BITS:32], rec[32:0])
                     p_idx.next = p_idx + 1
                 else:
                     p_beat.next = p_beat + 1
             else:
                 xb_we.next = 1
-                if rd_half:
-                    xb_waddr.next = XD + x_k
-                else:
-                    xb_waddr.next = x_k
+                xb_waddr.next = concat(rd_half, x_k[XKW:])
                 xb_wdata.next = rd_tdata
                 x_k.next = x_k + 1
 
@@ -482,12 +517,11 @@ def hmmu_core(clk, rst_n,
         is_flush.next = flush_go
         is_byte.next = cs_k[LGB:]
         # Padding cycles (k >= K) read word 0: their operands are never used.
+        t = intbv(0)[DIM_W:]
         if cs_k < k_q:
-            wb_raddr.next = cs_wbase + (cs_k >> LGB)
-            if cs_xhalf:
-                xb_raddr.next = XD + cs_k
-            else:
-                xb_raddr.next = cs_k
+            t[:] = cs_wbase + (cs_k >> LGB)
+            wb_raddr.next = t[WAW:]
+            xb_raddr.next = concat(cs_xhalf, cs_k[XKW:])
         else:
             wb_raddr.next = 0
             xb_raddr.next = 0
@@ -558,7 +592,7 @@ def hmmu_core(clk, rst_n,
             dl_valid[0].next = cur_have
             cur_have.next = 1
             cur_half.next = cs_xhalf
-            cur_row.next = cs_pass * R
+            cur_row.next = concat(cs_pass[DIM_W - LGR:], intbv(0)[LGR:])
         elif is_flush:
             dl_valid[0].next = cur_have
             cur_have.next = 0
@@ -606,7 +640,8 @@ def hmmu_core(clk, rst_n,
     @always_comb
     def drain_out():
         sh_en.next = dr_act and dr_cur_r != R - 1
-        pb_raddr.next = dr_cur_row + dr_cur_r
+        # Pass rows start at multiples of ROWS: row + r is a concatenation.
+        pb_raddr.next = concat(dr_cur_row[PAW:LGR], dr_cur_r)
 
     @always_seq(clk.posedge, reset=rst_n)
     def drain():
@@ -625,7 +660,7 @@ def hmmu_core(clk, rst_n,
         if dr_act:
             os_acc.next = out_row
             os_half.next = dr_cur_half
-            os_row.next = dr_cur_row + dr_cur_r
+            os_row.next = concat(dr_cur_row[DIM_W:LGR], dr_cur_r)
 
     # Output stage: params from the P buffer (read one cycle ahead, with os_acc).
     o_valid = Signal(bool(0))
@@ -659,12 +694,11 @@ def hmmu_core(clk, rst_n,
     @always_comb
     def ob_write():
         ob_we.next = o_valid
-        if ol_half[outstage_mod.LATENCY - 1]:
-            ob_waddr.next = OD + ol_row[outstage_mod.LATENCY - 1]
-        else:
-            ob_waddr.next = ol_row[outstage_mod.LATENCY - 1]
+        row = intbv(0)[DIM_W:]
+        row[:] = ol_row[outstage_mod.LATENCY - 1]
+        ob_waddr.next = concat(ol_half[outstage_mod.LATENCY - 1], row[OAW:])
         if req_en_q:
-            ob_wdata.next = o_i8
+            ob_wdata.next = concat(intbv(0)[24 * C:], o_i8)
         else:
             ob_wdata.next = o_i32
 
@@ -688,16 +722,17 @@ def hmmu_core(clk, rst_n,
         wr_cmd_stride.next = y_stride_q
         st_busy.next = s_run
         wr_tvalid.next = s_have
-        wr_tdata.next = (ob_rdata >> (8 * B * s_beat)) & ((1 << (8 * B)) - 1)
+        t = intbv(0)[32 * C:]
+        t[:] = ob_rdata >> (8 * B * s_beat)
+        wr_tdata.next = t[8 * B:]
         last = s_have and wr_tready and s_beat + 1 == s_nbeats
         s_last_accept.next = last
         avail = False
         if st_half:
             avail = rows_done1 > s_row
-            ob_raddr.next = OD + s_row
         else:
             avail = rows_done0 > s_row
-            ob_raddr.next = s_row
+        ob_raddr.next = concat(st_half, s_row[OAW:])
         fetch = s_run and s_row < rows_q and avail and (not s_have or last)
         s_fetch.next = fetch
         ob_re.next = fetch
@@ -713,7 +748,10 @@ def hmmu_core(clk, rst_n,
             if req_en_q:
                 s_nbeats.next = 1
             else:
-                s_nbeats.next = (4 * st_cols_q + (B - 1)) >> LGB
+                t = intbv(0)[DIM_W:]
+                t[:] = (st_cols_q << 2) + BM1
+                t[:] = t >> LGB
+                s_nbeats.next = t[4:]
         if wr_cmd_pending and wr_cmd_ready:
             wr_cmd_pending.next = 0
         if s_fetch:
@@ -739,8 +777,29 @@ def hmmu_core(clk, rst_n,
         elif o_valid and o_half:
             rows_done1.next = rows_done1 + 1
 
+    # Stall attribution (the STALL_MEM / STALL_OUT counters): a busy cycle without a
+    # pass is charged to the read path while a pre-load runs or a stage's compute is
+    # over and its load is not, else to the write path while a store holds the stage or
+    # the epilogue; SETUP/NEXT/FLUSH/DONE and the padding of short passes are neither.
+    # So per stage: stall_mem = max(0, load - compute), stall_out = max(0, store -
+    # max(load, compute)) in the terms of models.hmmu_rtl.
     @always_comb
     def perf():
         active.next = is_valid
+        comp_on = comp_go or comp_busy
+        rd_on = rd_go or rd_busy
+        st_on = st_go or st_busy
+        if state == ST_PRE_W or state == ST_PRE_P or state == ST_PRE_X:
+            stall_mem.next = 1
+            stall_out.next = 0
+        elif state == ST_STAGE and not comp_on:
+            stall_mem.next = rd_on
+            stall_out.next = st_on and not rd_on
+        elif state == ST_EPI:
+            stall_mem.next = 0
+            stall_out.next = 1
+        else:
+            stall_mem.next = 0
+            stall_out.next = 0
 
     return instances()
