@@ -39,3 +39,10 @@ def test_compute_bound_stages_cost_the_passes():
     t5 = hmmu_rtl.cycles(N=20, **base)
     t6 = hmmu_rtl.cycles(N=24, **base)
     assert t6 - t5 == 2 * 200 + 2
+
+
+def test_readme_example_command():
+    """The worked example of ip/hmmu/README.md ("Timing of one command")."""
+    assert hmmu_rtl.counters(8, 16, 8, 8, 4, 4, 1, True) == {
+        "CYCLES": 197, "ACTIVE": 64, "STALL_MEM": 107, "STALL_OUT": 19,
+        "RD_BYTES0": 384, "WR_BYTES0": 64}

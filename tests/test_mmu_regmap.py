@@ -79,10 +79,12 @@ def test_mmu_map_offsets_and_error_codes():
         assert MMU_REGMAP[name].fields[0].width == 24
 
 
-def test_docs_table_is_the_generated_one():
-    text = DOC.read_text()
+@pytest.mark.parametrize("doc", [DOC, DOC.parents[1] / "ip" / "hmmu" / "README.md"],
+                         ids=lambda p: p.parent.name + "/" + p.name)
+def test_docs_table_is_the_generated_one(doc):
+    text = doc.read_text()
     m = re.search(r"<!-- regmap-table:begin -->\n(.*?)<!-- regmap-table:end -->", text, re.S)
-    assert m, "docs/mmu-architecture.md lacks the regmap-table markers"
+    assert m, f"{doc} lacks the regmap-table markers"
     assert m.group(1) == rm.markdown_table(MMU_REGMAP), \
         "regenerate with: python -c 'from ip.mmu.regmap import *; print(markdown_table(MMU_REGMAP))'"
 
