@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import importlib
 
-IPS = ("arbiter", "axi")
+IPS = ("arbiter", "axi", "pe_array")
 
 
 def get(name: str):

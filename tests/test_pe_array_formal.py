@@ -21,17 +21,6 @@ from ip.common import formal
 GENERATED = Path(__file__).resolve().parent.parent / "ip" / "pe_array" / "generated"
 
 
-@pytest.fixture(autouse=True)
-def _pe_array_known(monkeypatch):
-    """Until pe_array is listed in ``ip.IPS``, make ``ip.get`` know it in this process,
-    and convert in-process (``PYTHONHASHSEED=0`` is what the conversion child would use)."""
-    import ip as iplib
-
-    if "pe_array" not in iplib.IPS:
-        monkeypatch.setattr(iplib, "IPS", iplib.IPS + ("pe_array",))
-    monkeypatch.setenv("PYTHONHASHSEED", "0")
-
-
 @pytest.mark.tools
 def test_formal_set_proves_and_covers(tmp_path, capsys):
     js = tmp_path / "results.json"

@@ -9,18 +9,6 @@ from ip.common import convert
 from models.pe_array import PeArrayModel
 
 
-@pytest.fixture(autouse=True)
-def _pe_array_known(monkeypatch):
-    """Until pe_array is listed in ``ip.IPS`` (it lacks its formal spec, so ``make
-    formal`` would fail on it), make ``ip.get`` know it in this process, and convert
-    in-process (``PYTHONHASHSEED=0`` is what the conversion child would use)."""
-    import ip as iplib
-
-    if "pe_array" not in iplib.IPS:
-        monkeypatch.setattr(iplib, "IPS", iplib.IPS + ("pe_array",))
-    monkeypatch.setenv("PYTHONHASHSEED", "0")
-
-
 @pytest.mark.parametrize("params,match", [
     ({"ROWS": 0}, r"pe_array: ROWS must be >= 1, got 0"),
     ({"ROWS": 33}, r"pe_array: ROWS must be <= 32, got 33"),

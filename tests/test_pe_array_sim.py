@@ -20,18 +20,6 @@ from verif.common import runner
 from verif.common.knobs import reproduce_command
 from verif.common.runner import selected_sims
 
-@pytest.fixture(autouse=True)
-def _pe_array_known(monkeypatch):
-    """Until pe_array is listed in ``ip.IPS`` (it lacks its formal spec, so ``make
-    formal`` would fail on it), make ``ip.get`` know it in this process, and convert
-    in-process (``PYTHONHASHSEED=0`` is what the conversion child would use)."""
-    import ip as iplib
-
-    if "pe_array" not in iplib.IPS:
-        monkeypatch.setattr(iplib, "IPS", iplib.IPS + ("pe_array",))
-    monkeypatch.setenv("PYTHONHASHSEED", "0")
-
-
 GOAL_TESTS = ("PeRandomTest", "PeBackToBackTest", "PeExtremesTest", "PeResetTest")
 
 
