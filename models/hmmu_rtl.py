@@ -138,3 +138,38 @@ def cycles(M: int, K: int, N: int, tile_m: int, rows: int, cols: int, out_bytes:
     """The HMMU's ``CYCLES`` for one command (see the module docstring)."""
     return counters(M, K, N, tile_m, rows, cols, out_bytes, params_on, mem_latency,
                     write_latency)["CYCLES"]
+
+
+def capacity(rows: int, cols: int, wbuf_bytes: int, xbuf_bytes: int,
+             obuf_bytes: int) -> dict:
+    """The HMMU's buffer limits (ip/hmmu): ``max_k`` (an X half), ``max_tile_m`` (an
+    output half), ``wbank_words`` (words per W bank)."""
+    return {"max_k": xbuf_bytes // (2 * cols), "max_tile_m": obuf_bytes // (8 * cols),
+            "wbank_words": wbuf_bytes // (rows * cols)}
+
+
+def fits(K: int, tile_m: int, rows: int, cols: int, wbuf_bytes: int, xbuf_bytes: int,
+         obuf_bytes: int) -> bool:
+    """Whether the HMMU accepts ``K`` with blocks of ``tile_m`` rows (its ERR_CAPACITY
+    rule): ``K`` fits an X half, ``tile_m`` is a multiple of ROWS that fits an output
+    half, and a block of ``tile_m / ROWS`` rows of ``ceil(K / B)`` words fits a W bank."""
+    cap = capacity(rows, cols, wbuf_bytes, xbuf_bytes, obuf_bytes)
+    return (1 <= K <= cap["max_k"] and tile_m >= rows and tile_m % rows == 0
+            and tile_m <= cap["max_tile_m"]
+            and (tile_m // rows) * cdiv(K, cols) <= cap["wbank_words"])
+
+
+def choose_tile_m(M: int, K: int, rows: int, cols: int, wbuf_bytes: int, xbuf_bytes: int,
+                  obuf_bytes: int) -> int | None:
+    """The block height the host programs in ``TILE_M``: the largest multiple of ROWS
+    that fits (:func:`fits`), capped at ``ROWS * ceil(M / ROWS)`` and then balanced
+    over the blocks (as models.mmu does); ``None`` when not even ``ROWS`` rows fit."""
+    cap = capacity(rows, cols, wbuf_bytes, xbuf_bytes, obuf_bytes)
+    if not 1 <= K <= cap["max_k"]:
+        return None
+    units = min(cap["max_tile_m"] // rows, cap["wbank_words"] // cdiv(K, cols),
+                cdiv(M, rows))
+    if units < 1:
+        return None
+    nb = cdiv(cdiv(M, rows), units)
+    return rows * cdiv(cdiv(M, rows), nb)
