@@ -270,6 +270,7 @@ def lmmu_core(clk, rst_n,
     h_cons = Signal(intbv(0)[2:])
     p_set = Signal(intbv(0)[2:])            # P half in use: p_set[h] != p_clr[h]
     p_clr = Signal(intbv(0)[2:])
+    p_fill = Signal(intbv(0)[2:])           # P half loaded: p_fill[h] == p_set[h]
     # Chunk descriptors, one per half (written by the loader with the load).
     d_k = [Signal(intbv(0)[DIM_W:]) for _ in range(2)]
     d_kw = [Signal(intbv(0)[DIM_W:]) for _ in range(2)]
@@ -410,6 +411,7 @@ def lmmu_core(clk, rst_n,
     p0_withp = Signal(bool(0))
     p1_go = Signal(bool(0))
     p0_busy = Signal(bool(0))
+    p0_wbusy = Signal(bool(0))
     p1_busy = Signal(bool(0))
 
     @always_comb
@@ -469,7 +471,7 @@ def lmmu_core(clk, rst_n,
         elif lstate == L_WAIT:
             if err_now:
                 lstate.next = L_END
-            elif h_fill[l_half] == h_cons[l_half] and not (
+            elif h_fill[l_half] == h_cons[l_half] and not p0_busy and not (
                     l_k0 == 0 and p_en_q and p_set[l_tpar] != p_clr[l_tpar]):
                 # Descriptor of the chunk, then both ports.
                 d_k[l_half].next = l_k
@@ -504,7 +506,7 @@ def lmmu_core(clk, rst_n,
                     p_set.next[l_tpar] = not p_set[l_tpar]
                 lstate.next = L_BUSY
         elif lstate == L_BUSY:
-            if not (p0_go or p1_go or p0_busy or p1_busy):
+            if not (p0_go or p1_go or p0_wbusy or p1_busy):
                 if err_now:
                     lstate.next = L_END
                 else:
@@ -548,6 +550,9 @@ def lmmu_core(clk, rst_n,
     p0_pend = Signal(bool(0))
     p0_half = Signal(bool(0))
     p0_tpar = Signal(bool(0))
+    p0_pq = Signal(bool(0))                 # P records follow the W chunk
+    p0_paddr = Signal(modbv(0)[ADDR_W:])
+    p0_prb = Signal(intbv(0)[DIM_W:])
     w_q_beat = Signal(intbv(0)[DIM_W:])     # beat within the W row
     w_bank = Signal(intbv(1)[R:])           # one-hot bank of the current W row
     w_word = Signal(intbv(0)[DIM_W:])       # word of the current row in its bank
@@ -559,8 +564,8 @@ def lmmu_core(clk, rst_n,
     def p0_comb():
         rd0_cmd_valid.next = p0_pend
         if p0_phase == 1:
-            rd0_cmd_addr.next = l_p_tile
-            rd0_cmd_row_bytes.next = concat(l_rows[DIM_W - 4:], intbv(0)[4:])
+            rd0_cmd_addr.next = p0_paddr
+            rd0_cmd_row_bytes.next = p0_prb
             rd0_cmd_rows.next = 1
             rd0_cmd_stride.next = B
         else:
@@ -570,6 +575,7 @@ def lmmu_core(clk, rst_n,
             rd0_cmd_stride.next = w_stride_q
         rd0_tready.next = p0_phase != 0
         p0_busy.next = p0_phase != 0
+        p0_wbusy.next = p0_phase == 2
 
     # A P record is 16 bytes: with B < 16 its beats are shifted in from the top, so
     # after the last one the record's byte 0 is at the bottom.
@@ -609,14 +615,16 @@ def lmmu_core(clk, rst_n,
     def p0_seq():
         wb_we.next = 0
         pb_we.next = 0
+        if go:
+            p_fill.next = 0
         if p0_go:
             p0_pend.next = 1
             p0_half.next = l_half
             p0_tpar.next = l_tpar
-            if p0_withp:
-                p0_phase.next = 1
-            else:
-                p0_phase.next = 2
+            p0_pq.next = p0_withp
+            p0_paddr.next = l_p_tile
+            p0_prb.next = concat(l_rows[DIM_W - 4:], intbv(0)[4:])
+            p0_phase.next = 2
             w_q_beat.next = 0
             w_bank.next = 1
             w_word.next = 0
@@ -627,11 +635,13 @@ def lmmu_core(clk, rst_n,
             if p0_pend and rd0_cmd_ready:
                 p0_pend.next = 0
             if p0_phase != 0 and rd0_done:
-                if p0_phase == 1 and rd0_status == 0:
-                    p0_phase.next = 2
+                if p0_phase == 2 and rd0_status == 0 and p0_pq:
+                    p0_phase.next = 1
                     p0_pend.next = 1
                 else:
                     p0_phase.next = 0
+                if p0_phase == 1:
+                    p_fill.next[p0_tpar] = not p_fill[p0_tpar]
             elif p0_phase != 0 and rd0_tvalid:
                 if p0_phase == 2:
                     wb_we.next = w_bank
@@ -1072,8 +1082,11 @@ def lmmu_core(clk, rst_n,
         wr1_cmd_row_bytes.next = st_yrb
         wr1_cmd_rows.next = st_rows
         wr1_cmd_stride.next = y_stride_q
+        # P records of the tile loaded (they follow its first W chunk on port 0; after
+        # an error the store runs out on whatever is there).
+        p_ok = not p_en_q or p_fill[st_tpar] == p_set[st_tpar] or err_q != ERR_NONE
         f = (s_run and s_fm != st_rows and s_ptr < fin_lim and not drain_rd
-             and f_occ < FIFO_DEPTH)
+             and f_occ < FIFO_DEPTH and p_ok)
         s_fetch.next = f
         if drain_rd:
             ob_raddr.next = dr_cur_addr[OAW:]
