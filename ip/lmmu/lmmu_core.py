@@ -15,25 +15,36 @@ COLS == 0``), each accumulated over K in chunks of ``tile_k`` (the last one shor
     for m0 in 0, tile_m, ...:                      output tile (rows = min(tile_m, M-m0))
       for n0 in 0, tile_n, ...:                    (cols = min(tile_n, N-n0))
         for k0 in 0, tile_k, ...:                  chunk g (k = min(tile_k, K-k0))
-          port 0: [P records of the tile, if chunk 0 and bias/requant], W[m0.., k0..]
-          port 1: X[k0.., n0..]                    -> W / X half g%2 (double-buffered)
+          port 0: W[m0.., k0..] -> W half g%2, then (chunk 0, bias or requant on) the
+                  tile's P records -> P half tile%2
+          port 1: X[k0.., n0..] -> X half g%2      (double-buffered: loads of g+1 run
+                                                    while g computes)
           for i in 0 .. ceil(rows/R)-1:            passes (i outer, jn inner)
             for jn in 0 .. ncg-1:                  ncg = ceil(cols/C)
               pass of max(k, R) cycles on sub-tile (i, jn); its shadow rows drain into
               the output buffer: chunk 0 writes, later chunks add (read-modify-write)
-        store: output buffer -> output stage (bias, requant) -> FIFO -> write master
+        store: output buffer -> output stage (bias, requant) -> FIFO -> write master,
+               overlapped with the last chunk (row blocks as they become final) and the
+               next tile's chunks (drain-ahead rule (b) below)
 
 Three independent sequencers:
 
-* the *loader* walks the chunks in order and loads chunk ``g`` into half ``g%2`` as
-  soon as the compute has finished chunk ``g-2`` (both ports at once; the P records
-  first on port 0 into P half ``tile%2``, once the store of tile ``t-2`` has ended),
-  then marks the half ready; it writes the chunk's descriptor (geometry, flags) with it;
+* the *loader* walks the chunks in order and loads chunk ``g`` into half ``g%2`` when
+  the compute has finished chunk ``g-2``, port 0 is idle (the previous P load done)
+  and, for chunk 0 with P, the store of tile ``t-2`` (P half ``t%2``) has ended; the
+  chunk is *ready* when its W and X are in (the P records may still be loading); it
+  writes the chunk's descriptor (geometry, flags) with the load;
 * the *compute* issues passes back to back; a new pass (or chunk) starts in the cycle
-  after the last ``k`` of the previous one when allowed, otherwise it waits (a *flush*
-  ends the last pass if the wait is for the store, so its rows drain);
-* the *store* of a tile is launched when its last chunk starts computing, and fetches
+  after the last issue cycle of the previous one when allowed, otherwise it waits (a
+  *flush* ends the last pass if the wait is for the store or the end, so it drains);
+* the *store* of a tile is launched with the first pass of its last chunk, and fetches
   output-buffer entries in address order as their row blocks become final.
+
+Why the output stage is on the store side: the drain's read-modify-write then writes
+every chunk's sums one cycle after the drain, so an entry is read again (next chunk)
+at least ``ROWS >= 2`` cycles after it was written and there is no write-port conflict
+between a tile's last chunk and the next tile's first one; the cost is a P buffer
+half per tile (the store of tile ``t`` overlaps the loads of ``t+1``) and the FIFO.
 
 Buffers (all simple dual-port, registered read): W: ``ROWS`` banks of ``B``-byte words,
 two halves of ``WD = WBUF_BYTES / (2 ROWS B)`` words each (bank ``r`` holds the chunk
@@ -43,8 +54,10 @@ X: two halves of ``XH = XBUF_BYTES / (2B)`` words (word ``kk*ncg + jn`` = ``X[k0
 n0+jn*C ..]``, the order the beats arrive); output: ``OD = OBUF_BYTES / (4 COLS)``
 entries of ``COLS`` int32 lanes, entry ``(i*R + r)*ncg + jn`` = sub-tile row ``r`` of
 pass ``(i, jn)``, i.e. output row ``m`` column group ``jn`` at ``m*ncg + jn``: the store
-reads it sequentially.  P: two halves of records {bias, mult, shift} (two records a
-word when ``B = 32``).  Store FIFO: 8 entries (distributed RAM).
+reads it sequentially.  P: two halves of ``OD`` records {bias, mult, shift} (two
+records a word when ``B = 32``).  Store FIFO: 8 entries (distributed RAM).  Every
+address is a running counter (adds of per-tile constants) sliced to its power-of-two
+half; ``ROWS`` need not be a power of two.
 
 Sizing rule (:func:`capacity_ok`, checked by the top before start): ``tile_m *
 tile_n * 4 <= OBUF_BYTES``, ``2 * tile_m * ceil(tile_k/B) * B <= WBUF_BYTES``, ``2 *
@@ -52,31 +65,47 @@ tile_k * tile_n <= XBUF_BYTES``, ``tile_m % ROWS == 0``, ``tile_n % COLS == 0``,
 ``tile_k % B == 0`` unless ``tile_k >= K`` (a W chunk starts at byte ``k0`` of its rows,
 which the read master needs aligned).  WD, XH, OD are powers of two (mask addressing).
 
-Schedule and stage rules (what a cycle model uses; cycle ``t`` = a rising edge later):
+Schedule and stage rules (what a cycle model uses).  "In cycle c" = the value between
+two rising edges; a register written in c is seen in c+1.
 
-* pass issue: a pass of chunk length ``k`` occupies ``pl = max(k, ROWS)`` issue cycles
+* command: ``start`` in cycle ``s`` -> ``busy`` from ``s+1`` (SETUP), the sequencers
+  start in ``s+2``; the loader's first issue cycle is ``s+5``; after the last
+  ``wr1_done`` (cycle ``d``) and with everything idle, ``done`` is high in ``d+3``
+  (``busy`` low from ``d+3``).
+* loads: a chunk issued by the loader in cycle ``w`` has ``rd0_cmd_valid`` and
+  ``rd1_cmd_valid`` from ``w+2``.  With the later of its W ``rd0_done`` and X
+  ``rd1_done`` in cycle ``d``, the chunk is ready in ``d+2`` (the compute may decide to
+  start it then and issues its first ``k`` in ``d+3``); the loader's next issue cycle
+  is the first ``>= d+5`` in which the half is free (the compute's last issue cycle of
+  chunk ``g-2`` was before it), port 0 is idle (the P load, if any, has had its
+  ``rd0_done`` at least one cycle earlier) and, for a tile's chunk 0 with P, its P half
+  is free (the store of tile ``t-2`` has seen its ``wr1_done``).
+* passes: a pass of chunk length ``k`` occupies ``pl = max(k, ROWS)`` issue cycles
   (``in_valid`` in the first ``k``); the buffers are read in the issue cycle, the array
-  sees the operands one cycle later; ``in_first`` issued at ``t`` swaps at ``t+4``
-  (``out_swap``) and the ended pass's row ``r`` leaves at ``t+4+r``, read-modify-written
-  into the output buffer at ``t+5+r``.
-* the next pass starts in the cycle after the previous pass's last issue cycle when
-  (a) it is in the same chunk, or its chunk is loaded (both ports' ``done`` seen, the
-  half marked ready one cycle later); (b) if it is in the first chunk of a tile and the
-  store of the previous tile still runs: that store has fetched every entry of the
-  pass's row block (``(i+1)*ROWS*ncg``) or all of its own; (c) if it is the first pass
-  of a tile's last chunk: no store is running.  Otherwise the compute waits
-  (``stall_mem`` for (a), ``stall_out`` for (b), (c)), and when waiting for (b)/(c), or
-  at the end, flushes the array (the flush counts as a pass end: the next ``in_first``
-  is at least ``ROWS`` cycles after it).
-* a load of chunk ``g`` starts 4 cycles after the loader has seen the previous load
-  complete (next, geometry 2, wait/issue), or in the cycle after the compute frees
-  half ``g%2``; both commands are issued together (P then W on port 0).
-* the store's write command is issued with the first pass of the tile's last chunk;
-  it fetches entry ``e`` (one per cycle, not in a cycle in which a drain row reads the
-  output buffer) once row block ``e // (ROWS*ncg)`` is final (written by the last
-  chunk's drain of pass ``(i, ncg-1)``, row ``ROWS-1``) and the FIFO has room (entries
-  fetched but not sent < 8); fetch ``t`` -> output stage input ``t+1`` -> FIFO
-  ``t+4`` -> beats from ``t+5``.
+  sees the operands one cycle later; ``in_first`` issued in ``i`` swaps, ``out_swap``
+  in ``i+4``, the ended pass's row ``r`` leaves in ``i+4+r`` and is written to the
+  output buffer in ``i+5+r``.  A decision in cycle ``t`` starts the next pass in
+  ``t+1``; decisions happen in a pass's last issue cycle and in every cycle without a
+  pass.  The next pass may start when (a) it is in the same chunk, or its chunk is
+  ready; (b) for a pass ``(i, jn)`` of a tile's first chunk, while the store of the
+  previous tile is running and has not fetched all its entries: that store has fetched
+  ``(i+1)*ROWS*ncg`` entries (the pass's row block, in the new tile's geometry); (c) for
+  the first pass of a tile's last chunk: no store is running; (d) at least ``ROWS``
+  cycles since the last ``in_first`` or flush (only binds after a flush).  From
+  ``s+3`` on, a cycle without a pass in which (a) fails for a new chunk is
+  ``stall_mem``, one in which no start is decided for another reason (b, c, d, the
+  error or the end, waiting for the last store) ``stall_out``; the deciding cycle and a
+  pass's padding cycles (``k < ROWS``) are neither.  In a ``stall_out`` cycle with an
+  undrained pass in the array a flush is issued (it swaps like ``in_first``).
+* store: launched in the first issue cycle ``f`` of the tile's last chunk,
+  ``wr1_cmd_valid`` from ``f+1``.  Entry ``e`` (row ``m = e // ncg``) may be fetched in
+  cycle ``c`` when the last chunk's write of row ``ROWS-1`` of pass ``(i, ncg-1)`` with
+  ``i = m // ROWS`` was in a cycle ``< c``, no drain row reads the output buffer in
+  ``c`` (a drain row of a chunk other than the first), fewer than 8 entries are fetched
+  and not yet sent, and the tile's P records are in (P ``rd0_done`` before ``c``).  One
+  fetch a cycle, in address order; fetch in ``c`` -> output stage input ``c+1`` -> FIFO
+  in ``c+4`` -> beats from ``c+5`` (int8: one beat an entry; int32: 4, the last column
+  group of a row ``ceil(4*c_last/B)``).
 
 Errors: a read or write master reporting an error stops the loader, the compute
 starts no new chunk (it finishes the current one so a running store completes) and
