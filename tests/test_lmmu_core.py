@@ -14,6 +14,13 @@ and the register block are wrapped around them:
 * a read-master error ends the command with error code 5 and no write command after
   it; a write error gives 6;
 * the core converts to Verilog and passes ``verilator --lint-only -Wall``.
+
+Every simulation runs a *batch* of commands back to back (one elaboration, and a
+check that a command, also one ended by an error, leaves no state behind).  Configs:
+4x4 (``CFG44``), ROWS = 3 (not a power of two) with COLS = 8, and COLS = 32 (two P
+records a beat).  Default run: 3 x 3 random GEMMs on 4x4, 3 on 3x8, 9 directed, 1 on
+2x32, 6 error/recovery commands, lint of the 4x4 preset; ``-m slow``: 25 x 4 random
+GEMMs on 4x4, 8 x 3 on 3x8, lint of the 8x8 and 16x16 presets.
 """
 from __future__ import annotations
 
