@@ -77,6 +77,8 @@ def test_hmmu_regression(sim, k, params, radacs_seed):
     res = runner.run("hmmu", params, sim, plan.TEST_MODULE, seed=seed, stress=stress,
                      corpus=corpus)
     cmd = reproduce_command("hmmu", params, sim, seed, stress)
+    for test, rep in sorted(res.coverage.items()):
+        print(f"coverage {test}: {rep['percent']:.1f} % holes={rep['holes']}")
     assert res.passed, f"{res.summary()}\nreproduce: {cmd}"
     assert sorted(r.name for r in res.results) == sorted(plan.TESTS), res.summary()
     for test in GOAL_TESTS:

@@ -694,6 +694,15 @@ class HmmuCoverage(CoverageBase):
                          "soft_reset_rd_inflight", "soft_reset_wr_inflight"],
         }
 
+    def extract_phase(self):
+        # Write the report before check_phase: a failing scoreboard (checked first)
+        # would otherwise stop the phase before any coverage is recorded.  The holes
+        # still fail the test in check_phase.
+        try:
+            super().check_phase()
+        except AssertionError:
+            pass
+
     def events(self, res: GemmResult):
         ev = set()
         item = res.item
