@@ -26,6 +26,7 @@ have written inside its Y region; the next command must run correctly.
 """
 from __future__ import annotations
 
+import itertools
 import logging
 import random
 from dataclasses import dataclass, field
@@ -529,6 +530,11 @@ class HmmuDriver(uvm_driver):
                 if (b["ar"] > b["rl"]) if kind == "soft_rd" else (b["aw"] > b["b"]):
                     break
                 await RisingEdge(clk)
+            # Hold the slave's R (B) channel so the burst is still outstanding when the
+            # soft reset lands; the stress pauses come back afterwards.
+            port = env.dram.ram.read_if if kind == "soft_rd" else env.dram.ram.write_if
+            held = port.r_channel if kind == "soft_rd" else port.b_channel
+            held.set_pause_generator(itertools.repeat(1))
         if kind == "reset":
             await env.reset_agent.reset(self.rng.randint(1, 4))
             await ClockCycles(clk, 3)
@@ -543,6 +549,10 @@ class HmmuDriver(uvm_driver):
                              "write bursts without B": b["aw"] - b["b"]}
             self.logger.info(f"soft reset of {item} after {after} cycles or more, AXI in "
                              f"flight: {item.inflight}")
+            if kind in ("soft_rd", "soft_wr"):
+                await ClockCycles(clk, 20)
+                held.set_pause_generator(pause_generator(self.knobs.stress, self.rng)
+                                         if self.knobs.stress != "none" else None)
             await ClockCycles(clk, 3)
             st = await self.rreg("STATUS")
             if st & 1:
