@@ -497,9 +497,10 @@ and to see `CTRL.start`.
 abc pdr (and abc bmc3 to depth 40) do not finish on the whole HMMU within minutes
 (24x32-bit address multipliers, 32-bit counters, buffers).  The first AR is accepted
 at step 21 at the earliest (5 AXI4-Lite writes: M, K, N, TILE_M, CTRL.start), so the
-AR-side assertions are checked on the first request(s) only; the first W/B beats
-come later than the BMC depth (the AW/W/B assertions are exercised by the cover run's
-traces only, not checked to that depth).
+AR-side assertions are checked on the first request(s) only; the first AW/W/B beats
+come at step ~50, beyond the BMC depth, so the AW/W/B assertions (P1 AW, P2, P3 write)
+are not exercised by the bounded check (the cover traces C2/C5 show legal write bursts,
+not a check).
 
 Assumptions: A1 reset in the first cycle (rst_n free afterwards); A2 the AXI4-Lite
 master holds AWVALID/WVALID/ARVALID with a stable payload until ready; A3 the AXI slave
