@@ -52,7 +52,7 @@ class Harness:
         s = self.s = {}
         s["clk"] = Signal(bool(0))
         s["rst_n"] = ResetSignal(0, active=0, isasync=False)
-        for n in ("start", "c_bias_en", "c_requant_en", "busy", "done", "active",
+        for n in ("start", "abort", "c_bias_en", "c_requant_en", "busy", "done", "active",
                   "stall_mem", "stall_out",
                   "rd_cmd_valid", "rd_cmd_ready", "rd_tvalid", "rd_tready", "rd_done",
                   "wr_cmd_valid", "wr_cmd_ready", "wr_tvalid", "wr_tready", "wr_done"):

@@ -71,8 +71,9 @@ def test_mmu_map_offsets_and_error_codes():
                     "RD_BYTES0": 0x50, "RD_BYTES1": 0x54, "WR_BYTES0": 0x58,
                     "WR_BYTES1": 0x5C, "TILE_K": 0x60}
     assert (rm.ERR_NONE, rm.ERR_ZERO_DIM, rm.ERR_CAPACITY, rm.ERR_MISALIGNED,
-            rm.ERR_START_BUSY, rm.ERR_AXI_READ, rm.ERR_AXI_WRITE) == tuple(range(7))
-    assert sorted(rm.ERROR_CODES) == list(range(7))
+            rm.ERR_START_BUSY, rm.ERR_AXI_READ, rm.ERR_AXI_WRITE,
+            rm.ERR_ABORTED) == tuple(range(8))
+    assert sorted(rm.ERROR_CODES) == list(range(8))
     # STATUS.error holds every code.
     assert max(rm.ERROR_CODES) < 1 << MMU_REGMAP["STATUS"].field("error").width
     for name in ("M", "K", "N", "TILE_M"):

@@ -36,8 +36,10 @@ Buffers: ``ROWS`` W banks of ``B``-byte words (bank ``r`` holds block rows ``lr 
 ``COLS`` int32 lanes (int8 results in the low ``COLS`` bytes), P: ``MB`` records of
 {bias, mult, shift}.
 
-Errors: a read or write master reporting an error ends the command at the end of the
-current stage (no further command is issued) with ``err`` = 5 (read) or 6 (write).
+Errors: a read or write master reporting an error, or ``abort`` (CTRL.soft_reset), ends
+the command at the end of the current stage or pre-load (no further transfer is
+issued; those in flight complete, so the AXI slave is never left owed data) with
+``err`` = 5 (read), 6 (write) or 7 (aborted).
 """
 from __future__ import annotations
 
@@ -49,7 +51,7 @@ from ip.pe_array.pe_array import pe_array
 
 ADDR_W = 32
 DIM_W = 24
-ERR_NONE, ERR_RD, ERR_WR = 0, 5, 6
+ERR_NONE, ERR_RD, ERR_WR, ERR_ABORT = 0, 5, 6, 7
 P_RECORD_BYTES = 16
 SWAP_LATENCY = 4    # in_first issued (buffer read) -> out_swap: 1 read + PIPE 2 + 1
 
@@ -107,7 +109,7 @@ def _bytesel(word, sel, byte):
 
 @block
 def hmmu_core(clk, rst_n,
-              start, c_m, c_k, c_n, c_mb, c_w_addr, c_w_stride, c_x_addr, c_x_stride,
+              start, abort, c_m, c_k, c_n, c_mb, c_w_addr, c_w_stride, c_x_addr, c_x_stride,
               c_y_addr, c_y_stride, c_p_addr, c_bias_en, c_requant_en,
               busy, done, err, active, stall_mem, stall_out,
               rd_cmd_valid, rd_cmd_ready, rd_cmd_addr, rd_cmd_row_bytes, rd_cmd_rows,
@@ -348,11 +350,14 @@ def hmmu_core(clk, rst_n,
                     y_tile_addr.next = y_tile_addr + y_tile_step
                     st_cols_q.next = C
         elif state == ST_FLUSH:
-            st_go.next = 1
-            st_half.next = j_q[0]
-            st_addr_q.next = y_tile_addr
-            st_cols_q.next = last_c_q
-            state.next = ST_EPI
+            if err_q != ERR_NONE:
+                state.next = ST_DONE
+            else:
+                st_go.next = 1
+                st_half.next = j_q[0]
+                st_addr_q.next = y_tile_addr
+                st_cols_q.next = last_c_q
+                state.next = ST_EPI
         elif state == ST_EPI:
             if not st_go and not st_busy:
                 if err_q != ERR_NONE or m0 + mb_q >= m_q:
@@ -368,11 +373,15 @@ def hmmu_core(clk, rst_n,
         elif state == ST_DONE:
             done.next = 1
             state.next = ST_IDLE
-        # Errors reported by the masters (sticky for the command).
-        if rd_done and rd_status != 0 and err_q == ERR_NONE:
-            err_q.next = ERR_RD
-        if wr_done and wr_status != 0 and err_q == ERR_NONE:
-            err_q.next = ERR_WR
+        # Errors reported by the masters and an abort (the first one sticks): the
+        # command ends when the activities in flight have (no new one is launched).
+        if state != ST_IDLE and err_q == ERR_NONE:
+            if rd_done and rd_status != 0:
+                err_q.next = ERR_RD
+            elif wr_done and wr_status != 0:
+                err_q.next = ERR_WR
+            elif abort:
+                err_q.next = ERR_ABORT
 
     @always_comb
     def status_out():

@@ -47,6 +47,7 @@ ERR_MISALIGNED = 3      # an address or a stride is not a multiple of the AXI da
 ERR_START_BUSY = 4      # start while busy (the running command goes on)
 ERR_AXI_READ = 5        # an AXI read answered SLVERR / DECERR
 ERR_AXI_WRITE = 6       # an AXI write answered SLVERR / DECERR
+ERR_ABORTED = 7         # CTRL.soft_reset aborted the command (transfers in flight completed)
 ERROR_CODES = {
     ERR_NONE: "none",
     ERR_ZERO_DIM: "zero dimension",
@@ -55,6 +56,7 @@ ERROR_CODES = {
     ERR_START_BUSY: "start while busy",
     ERR_AXI_READ: "AXI read error",
     ERR_AXI_WRITE: "AXI write error",
+    ERR_ABORTED: "aborted by CTRL.soft_reset",
 }
 
 # HWCFG.kind
@@ -249,8 +251,9 @@ def _word(name, offset, description, width=32, access="RW") -> Register:
 MMU_REGMAP = RegMap("mmu", [
     _reg("CTRL", 0x00, "control",
          Field("start", 0, 1, "W1P", 0, "start the command held in M..TILE_K and CFG"),
-         Field("soft_reset", 1, 1, "W1P", 0, "abort and return to idle; registers keep "
-               "their values"),
+         Field("soft_reset", 1, 1, "W1P", 0, "abort the running command: no new transfer "
+               "starts, those in flight complete, then done with error 7; registers "
+               "keep their values"),
          Field("irq_en", 2, 1, "RW", 0, "raise the interrupt while STATUS.done")),
     _reg("STATUS", 0x04, "status",
          Field("busy", 0, 1, "RO", 0, "a command is running"),

@@ -553,10 +553,22 @@ class HmmuDriver(uvm_driver):
                 await ClockCycles(clk, 20)
                 held.set_pause_generator(pause_generator(self.knobs.stress, self.rng)
                                          if self.knobs.stress != "none" else None)
-            await ClockCycles(clk, 3)
+            # A soft reset is an abort: the transfers in flight complete (at most the
+            # current stage), then done with ERR_ABORTED, unless the command had ended.
             st = await self.rreg("STATUS")
+            for _ in range(2000):
+                if not st & 1:
+                    break
+                await ClockCycles(clk, 50)
+                st = await self.rreg("STATUS")
             if st & 1:
-                env.scoreboard.error(f"STATUS = {st:#x} after a soft reset: still busy: {item}")
+                env.scoreboard.error(f"STATUS = {st:#x}: still busy 100000 cycles after a "
+                                     f"soft reset: {item}")
+            elif not st & 2:
+                env.scoreboard.error(f"STATUS = {st:#x} after a soft reset: done not set: {item}")
+            elif busy and (st >> 4) & 0xF not in (rm.ERR_ABORTED, rm.ERR_NONE):
+                env.scoreboard.error(f"STATUS = {st:#x} after a soft reset: error "
+                                     f"{(st >> 4) & 0xF}, expected {rm.ERR_ABORTED}: {item}")
             await self.wreg("STATUS", 2)
         # Let anything in flight drain before the next command looks at memory.
         await ClockCycles(clk, 200)
