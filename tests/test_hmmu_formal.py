@@ -25,17 +25,6 @@ SET = {"ROWS": 2, "COLS": 4, "WBUF_BYTES": 16, "XBUF_BYTES": 16, "OBUF_BYTES": 1
 MODULE = "radacs_hmmu_r2_c4_wb16_xb16_ob128_mb2_o1"
 
 
-@pytest.fixture(autouse=True)
-def _hmmu_known(monkeypatch):
-    """Until hmmu is listed in ``ip.IPS``, make ``ip.get`` know it in this process, and
-    convert in-process (``PYTHONHASHSEED=0`` is what the conversion child would use)."""
-    import ip as iplib
-
-    if "hmmu" not in iplib.IPS:
-        monkeypatch.setattr(iplib, "IPS", iplib.IPS + ("hmmu",))
-    monkeypatch.setenv("PYTHONHASHSEED", "0")
-
-
 @pytest.mark.tools
 @pytest.mark.slow
 def test_formal_set_passes_bmc_and_covers(tmp_path, capsys):

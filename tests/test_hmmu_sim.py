@@ -9,48 +9,15 @@ message carries the reproduce command.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from ip.common import tools
 from ip.hmmu import module_name
 from verif import hmmu as plan
 from verif.common import corpus as corpus_mod
 from verif.common import runner
 from verif.common.knobs import reproduce_command
 from verif.common.runner import selected_sims
-
-
-_CHILD = ("import json, sys, ip; ip.IPS = tuple(ip.IPS) + ('hmmu',); "
-          "from ip.common import convert; print(convert._generate_here(*json.loads(sys.argv[1])))")
-
-
-def _generate_in_child(ip_name, params, outdir):
-    """``convert.generate`` in a child with ``PYTHONHASHSEED=0`` that knows hmmu: MyHDL's
-    output depends on the hash seed, so converting in this process would change the
-    Verilog from run to run and force a new Verilator build every time."""
-    r = subprocess.run([sys.executable, "-c", _CHILD,
-                        json.dumps([ip_name, dict(params), str(outdir)])],
-                       env=dict(os.environ, PYTHONHASHSEED="0"), cwd=str(tools.REPO),
-                       capture_output=True, text=True)
-    if r.returncode:
-        raise RuntimeError(f"conversion of {ip_name} failed:\n{r.stderr}")
-    return Path(r.stdout.strip().splitlines()[-1])
-
-
-@pytest.fixture(autouse=True)
-def _hmmu_known(monkeypatch):
-    """Until hmmu is listed in ``ip.IPS`` (its formal spec is still to come), make
-    ``ip.get`` know it in this process and convert it in a child that knows it too."""
-    import ip as iplib
-
-    if "hmmu" not in iplib.IPS:
-        monkeypatch.setattr(iplib, "IPS", iplib.IPS + ("hmmu",))
-        monkeypatch.setattr(runner.convert, "generate", _generate_in_child)
 
 
 GOAL_TESTS = ("HmmuRandomTest", "HmmuErrorTest", "HmmuCountersTest", "HmmuResetTest")

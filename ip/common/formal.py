@@ -401,9 +401,9 @@ contract, moved into a bank of flags at each swap and shifted with `sh_en`.
 
 def _hmmu_formal_set() -> list[dict]:
     """The smallest HMMU that converts: a 2 x 4 array (B = 4), the smallest legal W and
-    X buffers (16 bytes each: K <= 2, TILE_M = 2), a 128-byte output buffer, bursts of
-    at most 2 beats, one burst in flight.  OBUF_BYTES = 64 passes ``check`` but does
-    not convert (MyHDL ``intbv[1:1]``), so 128 is the smallest usable output buffer."""
+    X buffers (16 bytes each: K <= 2, TILE_M = 2), the smallest output buffer (128
+    bytes: 4 rows per half, ``check``'s lower bound), bursts of at most 2 beats, one
+    burst in flight."""
     mod = iplib.get("hmmu")
     return [mod.check({"ROWS": 2, "COLS": 4, "WBUF_BYTES": 16, "XBUF_BYTES": 16,
                        "OBUF_BYTES": 128, "MAX_BURST": 2, "OUTSTANDING": 1})]

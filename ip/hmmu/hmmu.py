@@ -43,14 +43,14 @@ PARAMS = (
           lo=2, hi=32),
     Param("COLS", "int", 8, "PE array columns = AXI data bytes B (data width 8*COLS): "
           "4, 8 or 16", lo=4, hi=16),
-    Param("WBUF_BYTES", "int", 16384, "weight buffer: ROWS banks of B-byte words; "
+    Param("WBUF_BYTES", "int", 131072, "weight buffer: ROWS banks of B-byte words; "
           "ROWS*COLS times a power of two >= 2 (a block of TILE_M rows x ceil(K/B) words "
           "must fit)", lo=16, hi=1 << 24),
-    Param("XBUF_BYTES", "int", 16384, "X buffer: two halves of K words of B bytes; "
+    Param("XBUF_BYTES", "int", 32768, "X buffer: two halves of K words of B bytes; "
           "2*COLS times a power of two >= 2 (K <= XBUF_BYTES / (2*COLS))",
           lo=16, hi=1 << 24),
-    Param("OBUF_BYTES", "int", 2048, "output buffer: two halves of TILE_M rows of COLS "
-          "int32; 8*COLS times a power of two >= ROWS (TILE_M <= OBUF_BYTES / (8*COLS))",
+    Param("OBUF_BYTES", "int", 16384, "output buffer: two halves of TILE_M rows of COLS "
+          "int32; 8*COLS times a power of two >= max(4, ROWS) (TILE_M <= OBUF_BYTES / (8*COLS))",
           lo=64, hi=1 << 24),
     Param("MAX_BURST", "int", 16, "longest AXI burst in beats, 1..256", lo=1, hi=256),
     Param("OUTSTANDING", "int", 8, "AXI read bursts in flight at most, 1..16", lo=1, hi=16),
@@ -72,7 +72,9 @@ def check(params: dict) -> dict:
                          f"got {C}")
     for name, unit, lo, what in (("WBUF_BYTES", R * C, 2, "ROWS*COLS"),
                                  ("XBUF_BYTES", 2 * C, 2, "2*COLS"),
-                                 ("OBUF_BYTES", 8 * C, max(2, R), "8*COLS")):
+                                 # >= 4 rows: the output-half address
+                                 # slices need two bits (2 rows fail to convert)
+                                 ("OBUF_BYTES", 8 * C, max(4, R), "8*COLS")):
         v = p[name]
         if v % unit or not _pow2(v // unit) or v // unit < lo:
             raise ValueError(f"{IP}: {name} must be {what} = {unit} times a power of two "
@@ -167,17 +169,15 @@ def hmmu(clk, rst_n,
     ERR_CAPACITY, ERR_MISALIGNED = rm.ERR_CAPACITY, rm.ERR_MISALIGNED
     KIND, VERSION = rm.KIND_HMMU, rm.REGMAP_VERSION
 
-    # Internal reset: the port's reset or a soft reset pulse (one cycle, registered).
-    core_rst = ResetSignal(0, active=0, isasync=False)
+    # CTRL.soft_reset is an abort, not a reset: the AXI slave still owes the R beats
+    # and B responses of the transfers in flight (and a started write burst owes the
+    # slave its W beats), so the masters must finish them.  The core stops launching
+    # transfers and ends the command when its activities are idle (ERR_ABORTED).
     soft_q = Signal(bool(0))
 
     @always_seq(clk.posedge, reset=rst_n)
     def soft_reset_reg():
         soft_q.next = r_ctrl_soft_reset
-
-    @always_comb
-    def rst_mux():
-        core_rst.next = rst_n and not soft_q
 
     # ------------------------------------------------------------------ command check
     core_start = Signal(bool(0))
@@ -219,7 +219,7 @@ def hmmu(clk, rst_n,
         words[:] = tiles * kw
         cap.next = r_k > XD or (r_tile_m & RM1) != 0 or r_tile_m > OD or words > WD
 
-    @always_seq(clk.posedge, reset=core_rst)
+    @always_seq(clk.posedge, reset=rst_n)
     def command():
         core_start.next = 0
         done_set.next = 0
@@ -256,7 +256,7 @@ def hmmu(clk, rst_n,
     rd_tdata, wr_tdata = Signal(intbv(0)[8 * B:]), Signal(intbv(0)[8 * B:])
     cyc_q, act_q, smem_q, sout_q, rdb_q, wrb_q = (Signal(modbv(0)[32:]) for _ in range(6))
 
-    @always_seq(clk.posedge, reset=core_rst)
+    @always_seq(clk.posedge, reset=rst_n)
     def counters():
         if core_start:
             cyc_q.next = 0
@@ -299,7 +299,7 @@ def hmmu(clk, rst_n,
         r_wr_bytes1.next = 0
         irq.next = r_ctrl_irq_en and r_status_done
 
-    core = hmmu_core(clk, core_rst, core_start, r_m, r_k, r_n, r_tile_m,
+    core = hmmu_core(clk, rst_n, core_start, soft_q, r_m, r_k, r_n, r_tile_m,
                      r_w_addr, r_w_stride, r_x_addr, r_x_stride, r_y_addr,
                      r_y_stride, r_p_addr, r_cfg_bias_en, r_cfg_requant_en,
                      core_busy, core_done, core_err, core_active,
@@ -310,14 +310,14 @@ def hmmu(clk, rst_n,
                      wr_cmd_stride, wr_tdata, wr_tvalid, wr_tready, wr_done, wr_status,
                      ROWS=R, COLS=C, WBUF_BYTES=WBUF_BYTES, XBUF_BYTES=XBUF_BYTES,
                      OBUF_BYTES=OBUF_BYTES)
-    rd = axi_rd(clk, core_rst, rd_cmd_valid, rd_cmd_ready, rd_cmd_addr, rd_cmd_row_bytes,
+    rd = axi_rd(clk, rst_n, rd_cmd_valid, rd_cmd_ready, rd_cmd_addr, rd_cmd_row_bytes,
                 rd_cmd_rows, rd_cmd_stride, rd_done, rd_status,
                 m_axi_arid, m_axi_araddr, m_axi_arlen, m_axi_arsize, m_axi_arburst,
                 m_axi_arvalid, m_axi_arready, m_axi_rid, m_axi_rdata, m_axi_rresp,
                 m_axi_rlast, m_axi_rvalid, m_axi_rready,
                 rd_tdata, rd_tvalid, rd_tready, rd_tlast,
                 DATA_BYTES=B, MAX_BURST=MAX_BURST, OUTSTANDING=OUTSTANDING)
-    wr = axi_wr(clk, core_rst, wr_cmd_valid, wr_cmd_ready, wr_cmd_addr, wr_cmd_row_bytes,
+    wr = axi_wr(clk, rst_n, wr_cmd_valid, wr_cmd_ready, wr_cmd_addr, wr_cmd_row_bytes,
                 wr_cmd_rows, wr_cmd_stride, wr_done, wr_status,
                 m_axi_awid, m_axi_awaddr, m_axi_awlen, m_axi_awsize, m_axi_awburst,
                 m_axi_awvalid, m_axi_awready, m_axi_wdata, m_axi_wstrb, m_axi_wlast,
