@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "ip.common.synth",
     "ip.common.formal",
     "verif.common.regress",
+    "verif.common.mmu_bench",  # bench mmu (HMMU/LMMU RTL vs cycle model on a workload)
     "models.cli",    # workload, deepcache, asyncdiff
     "models.plan",   # plan, plot (DU-NE scheduler over the cost model)
 )

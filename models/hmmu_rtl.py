@@ -67,12 +67,14 @@ def check(M: int, K: int, N: int, tile_m: int, rows: int, cols: int) -> None:
 
 def counters(M: int, K: int, N: int, tile_m: int, rows: int, cols: int, out_bytes: int,
              params_on: bool, mem_latency: int = AXIRAM_LATENCY,
-             write_latency: int = AXIRAM_WRITE_LATENCY) -> dict:
+             write_latency: int = AXIRAM_WRITE_LATENCY, steady: bool = False) -> dict:
     """The HMMU's performance counters for one command without memory pauses:
     ``CYCLES``, ``ACTIVE`` (cycles a pass feeds the array: ``K`` per pass),
     ``STALL_MEM`` (pre-loads, and per stage ``max(0, load - compute)``), ``STALL_OUT``
     (per stage ``max(0, store - max(load, compute))``, and the epilogue's store),
-    ``RD_BYTES0`` and ``WR_BYTES0`` (bytes moved on the port: beats x ``B``)."""
+    ``RD_BYTES0`` and ``WR_BYTES0`` (bytes moved on the port: beats x ``B``).  With
+    ``steady``, also ``STEADY_CYCLES``: the stages only (no pre-load, flush, epilogue
+    or block switch), the "pipeline full" time of the utilisation target."""
     check(M, K, N, tile_m, rows, cols)
     if out_bytes not in (1, 4):
         raise ValueError(f"hmmu: OUT_BYTES must be 1 or 4, got {out_bytes!r}")
@@ -86,7 +88,7 @@ def counters(M: int, K: int, N: int, tile_m: int, rows: int, cols: int, out_byte
     def row_beats(c: int) -> int:
         return 1 if out_bytes == 1 else cdiv(4 * c, B)
 
-    total = active = stall_mem = stall_out = rd_bytes = wr_bytes = 0
+    total = active = stall_mem = stall_out = rd_bytes = wr_bytes = steady_cycles = 0
     for m0 in range(0, M, tile_m):
         nrows = min(tile_m, M - m0)
         npass = cdiv(nrows, R)
@@ -125,11 +127,15 @@ def counters(M: int, K: int, N: int, tile_m: int, rows: int, cols: int, out_byte
             stall_out += max(0, st - max(load, comp))
             t += max(comp, load, st)
         flush = t
+        steady_cycles += t
         epi = store(flush + 1, avail(starts[-1], flush), N - (T - 1) * C)
         stall_out += epi
         total += t + 1 + epi
-    return {"CYCLES": total + 1, "ACTIVE": active, "STALL_MEM": stall_mem,
-            "STALL_OUT": stall_out, "RD_BYTES0": rd_bytes, "WR_BYTES0": wr_bytes}
+    out = {"CYCLES": total + 1, "ACTIVE": active, "STALL_MEM": stall_mem,
+           "STALL_OUT": stall_out, "RD_BYTES0": rd_bytes, "WR_BYTES0": wr_bytes}
+    if steady:
+        out["STEADY_CYCLES"] = steady_cycles
+    return out
 
 
 def cycles(M: int, K: int, N: int, tile_m: int, rows: int, cols: int, out_bytes: int,

@@ -33,10 +33,10 @@ def _pauses(rng):
         yield rng.random() < 0.3
 
 
-async def setup(dut):
+async def setup(dut, mem=MEM):
     cocotb.start_soon(Clock(dut.clk, 10, unit="ns").start())
     ram = AxiRam(AxiBus.from_prefix(dut, "m_axi"), dut.clk, dut.rst_n, reset_active_level=False,
-                 size=MEM)
+                 size=mem)
     csr = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil"), dut.clk, dut.rst_n,
                         reset_active_level=False)
     if os.environ.get("RADACS_SMOKE_PAUSE") == "1":
@@ -69,7 +69,7 @@ async def wait_done(dut, csr, limit=400_000):
     raise AssertionError("HMMU: no STATUS.done")
 
 
-def prepare(M, K, N, bias_en, requant_en, seed, B):
+def prepare(M, K, N, bias_en, requant_en, seed, B, mem=MEM):
     rng = np.random.default_rng(seed)
     ob = 1 if requant_en else 4
     pad = lambda b: -(-b // B) * B  # noqa: E731
@@ -80,7 +80,7 @@ def prepare(M, K, N, bias_en, requant_en, seed, B):
     lay["P_ADDR"] = pad(lay["X_ADDR"] + K * xs + 64)
     lay["Y_ADDR"] = pad(lay["P_ADDR"] + 16 * M + 64)
     lay["Y_STRIDE"] = ys
-    assert lay["Y_ADDR"] + M * ys < MEM
+    assert lay["Y_ADDR"] + M * ys < mem, f"{M}x{K}x{N} does not fit {mem} bytes of memory"
     W = rng.integers(-128, 128, (M, K), dtype=np.int64)
     X = rng.integers(-128, 128, (K, N), dtype=np.int64)
     bias = rng.integers(-4096, 4096, M, dtype=np.int64)
@@ -90,6 +90,34 @@ def prepare(M, K, N, bias_en, requant_en, seed, B):
     shift = np.array([b for _, b in ms], dtype=np.int64)
     want = requantize(acc, mult, shift) if requant_en else acc
     return lay, W, X, bias, mult, shift, want, ob
+
+
+def load_operands(ram, lay, W, X, bias, mult, shift):
+    """W and X row by row at their strides, one P record per row of W."""
+    for m in range(W.shape[0]):
+        ram.write(lay["W_ADDR"] + m * lay["W_STRIDE"], W[m].astype(np.int8).tobytes())
+        ram.write(lay["P_ADDR"] + 16 * m,
+                  (int(bias[m]) & 0xFFFFFFFF).to_bytes(4, "little")
+                  + int(mult[m]).to_bytes(4, "little") + int(shift[m]).to_bytes(4, "little")
+                  + bytes(4))
+    for k in range(X.shape[0]):
+        ram.write(lay["X_ADDR"] + k * lay["X_STRIDE"], X[k].astype(np.int8).tobytes())
+
+
+async def program(csr, lay, M, K, N, tile_m, bias_en, requant_en):
+    """Every register of one command but CTRL."""
+    for name, v in lay.items():
+        await wreg(csr, name, v)
+    for name, v in (("M", M), ("K", K), ("N", N), ("TILE_M", tile_m),
+                    ("CFG", bias_en | requant_en << 1)):
+        await wreg(csr, name, v)
+
+
+def y_rows(ram, lay, M, N, ob):
+    """The Y region as an M x N array (int8 or int32)."""
+    dt = np.int8 if ob == 1 else np.dtype("<i4")
+    return np.stack([np.frombuffer(ram.read(lay["Y_ADDR"] + m * lay["Y_STRIDE"], N * ob),
+                                   dtype=dt) for m in range(M)]).astype(np.int64)
 
 
 @cocotb.test()
@@ -103,20 +131,9 @@ async def hmmu_gemms(dut):
         lay, W, X, bias, mult, shift, want, ob = prepare(M, K, N, bias_en, requant_en, seed, B)
         noise = np.random.default_rng(seed + 1).integers(0, 256, MEM, dtype=np.uint8).tobytes()
         ram.write(0, noise)
-        for m in range(M):
-            ram.write(lay["W_ADDR"] + m * lay["W_STRIDE"], W[m].astype(np.int8).tobytes())
-            ram.write(lay["P_ADDR"] + 16 * m,
-                      (int(bias[m]) & 0xFFFFFFFF).to_bytes(4, "little")
-                      + int(mult[m]).to_bytes(4, "little") + int(shift[m]).to_bytes(4, "little")
-                      + bytes(4))
-        for k in range(K):
-            ram.write(lay["X_ADDR"] + k * lay["X_STRIDE"], X[k].astype(np.int8).tobytes())
+        load_operands(ram, lay, W, X, bias, mult, shift)
         before = bytearray(ram.read(0, MEM))
-        for name, v in lay.items():
-            await wreg(csr, name, v)
-        for name, v in (("M", M), ("K", K), ("N", N), ("TILE_M", tm),
-                        ("CFG", bias_en | requant_en << 1)):
-            await wreg(csr, name, v)
+        await program(csr, lay, M, K, N, tm, bias_en, requant_en)
         await wreg(csr, "CTRL", 1)
         err = await wait_done(dut, csr)
         assert err == rm.ERR_NONE, f"error {err} for {M}x{K}x{N}"
