@@ -52,6 +52,20 @@ AXIRAM_WRITE_LATENCY = 2  # last W beat -> B response
 P_RECORD_BYTES = 16
 
 
+# The bus configurations the cycle model is validated for: reads stream back to back
+# when a burst is at least 16 beats and 8 bursts may be in flight (AxiRam, L = 2).  With
+# short bursts and one outstanding read (the 8x4 set: MAX_BURST 4, OUTSTANDING 1) the
+# read master waits for each burst's last beat and the model under-predicts CYCLES.
+MIN_MAX_BURST = 16
+MIN_OUTSTANDING = 8
+
+
+def cycle_exact(max_burst: int, outstanding: int) -> bool:
+    """Whether :func:`counters`' timing terms (CYCLES, STALL_*) hold for a parameter set
+    with these AXI settings (ACTIVE and the byte counts hold for any)."""
+    return max_burst >= MIN_MAX_BURST and outstanding >= MIN_OUTSTANDING
+
+
 def cdiv(a: int, b: int) -> int:
     return -(-a // b)
 

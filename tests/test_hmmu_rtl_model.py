@@ -46,3 +46,14 @@ def test_readme_example_command():
     assert hmmu_rtl.counters(8, 16, 8, 8, 4, 4, 1, True) == {
         "CYCLES": 197, "ACTIVE": 64, "STALL_MEM": 107, "STALL_OUT": 19,
         "RD_BYTES0": 384, "WR_BYTES0": 64}
+
+
+def test_cycle_exact_domain_covers_the_measured_sets():
+    import ip.hmmu as hmmu
+
+    exact = {hmmu.module_name(s): hmmu_rtl.cycle_exact(s["MAX_BURST"], s["OUTSTANDING"])
+             for s in hmmu.SUPPORTED}
+    assert exact == {"radacs_hmmu_r4_c4_wb4k_xb4k_ob512_mb16_o8": True,
+                     "radacs_hmmu_r8_c8_wb128k_xb32k_ob16k_mb16_o8": True,
+                     "radacs_hmmu_r16_c16_wb64k_xb64k_ob8k_mb16_o8": True,
+                     "radacs_hmmu_r8_c4_wb4k_xb2k_ob1k_mb4_o1": False}

@@ -692,7 +692,7 @@ class HmmuScoreboard(ScoreboardBase):
         model = hmmu_rtl.counters(item.M, item.K, item.N, item.TILE_M, p["ROWS"], p["COLS"],
                                   item.out_bytes, item.bias or item.requant)
         names = ["ACTIVE", "RD_BYTES0", "WR_BYTES0"]
-        if item.stress == "none":
+        if item.stress == "none" and hmmu_rtl.cycle_exact(p["MAX_BURST"], p["OUTSTANDING"]):
             names += ["CYCLES", "STALL_MEM", "STALL_OUT"]
         bad = {n: (cnt.get(n), model[n]) for n in names if cnt.get(n) != model[n]}
         if bad:
