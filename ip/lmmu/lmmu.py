@@ -221,15 +221,20 @@ def lmmu(clk, rst_n,
         def tile_m_mod():
             tm_bad.next = (r_tile_m & RM1) != 0
     else:
+        tm_q = Signal(intbv(0)[DIM_W:])     # TILE_M // ROWS
+
         @always_comb
-        def tile_m_mod():
+        def tile_m_div():
             t = intbv(0)[DIM_W + RS:]
             t[:] = r_tile_m * RECIP
-            q = intbv(0)[DIM_W:]
-            q[:] = t >> RS
-            u = intbv(0)[DIM_W + 6:]
-            u[:] = q * R
-            tm_bad.next = u != r_tile_m
+            tm_q.next = t[DIM_W + RS:RS]
+
+        @always_comb
+        def tile_m_mod():
+            # q * ROWS <= TILE_M < 2^DIM_W: the upper bits of t are zero.
+            t = intbv(0)[DIM_W + 6:]
+            t[:] = tm_q * R
+            tm_bad.next = t[DIM_W:] != r_tile_m
 
     @always_comb
     def capacity():

@@ -211,6 +211,21 @@ async def lmmu_gemms(dut):
                       f"RD0={got['RD_BYTES0']} RD1={got['RD_BYTES1']} WR1={got['WR_BYTES1']}")
 
 
+def _only_rule(cfg, R, C, B, K, rule):
+    """(TILE_M, TILE_N, TILE_K), multiples of (ROWS, COLS, B), breaking only ``rule`` of
+    the core's sizing rule (obuf: TM*TN*4, wbuf: 2*TM*ceil(TK/B)*B, xbuf: 2*TK*TN)."""
+    for a in range(1, 65):
+        for b in range(1, 65):
+            for c in range(1, 65):
+                tm, tn, tk = a * R, b * C, c * B
+                ok = dict(obuf=tm * tn * 4 <= cfg["OBUF_BYTES"],
+                          wbuf=2 * tm * c * B <= cfg["WBUF_BYTES"],
+                          xbuf=2 * tk * tn <= cfg["XBUF_BYTES"])
+                if not ok[rule] and all(v for r, v in ok.items() if r != rule):
+                    return tm, tn, tk
+    raise AssertionError(f"no tile breaks only {rule}")
+
+
 @cocotb.test()
 async def lmmu_bad_commands(dut):
     ram, csr, watch = await setup(dut)
@@ -233,15 +248,17 @@ async def lmmu_bad_commands(dut):
              ("X_ADDR", 0x2001, rm.ERR_MISALIGNED), ("X_STRIDE", 16 * B + 2, rm.ERR_MISALIGNED),
              ("Y_ADDR", 0x4003, rm.ERR_MISALIGNED), ("Y_STRIDE", 16 * B + 1, rm.ERR_MISALIGNED),
              ("P_ADDR", 0x6001, rm.ERR_MISALIGNED)]
-    # Each capacity rule alone (the others hold): the largest legal tile times two.
-    OD = cfg["OBUF_BYTES"] // 4
-    WL = cfg["WBUF_BYTES"] // (2 * B)
-    XL = cfg["XBUF_BYTES"] // 2
-    cases += [("TILE_N", C * (-(-(OD // R + 1) // C)), rm.ERR_CAPACITY),   # TM*TN*4 > OBUF
-              ("TILE_M", R * (WL // 2 // R + 1), rm.ERR_CAPACITY),          # W half
-              ("TILE_K", B * (XL // C // B + 1), rm.ERR_CAPACITY)]          # X half
+    # Each buffer rule alone (every other rule holds): the first tile (TILE_M, TILE_N,
+    # TILE_K) in multiples of (ROWS, COLS, B) over-filling only that buffer.
+    K = good["K"]
+    for rule in ("obuf", "wbuf", "xbuf"):
+        tile = _only_rule(cfg, R, C, B, K, rule)
+        cases.append((("TILE_M", "TILE_N", "TILE_K"), tile, rm.ERR_CAPACITY))
     for name, bad, code in cases:
-        cmd = {n: (bad if n == name else v) for n, v in good.items()}
+        if isinstance(name, tuple):
+            cmd = dict(good, **dict(zip(name, bad)))
+        else:
+            cmd = {n: (bad if n == name else v) for n, v in good.items()}
         model_cap = capacity_ok(cfg, cmd["M"], cmd["K"], cmd["N"], cmd["TILE_M"],
                                 cmd["TILE_N"], cmd["TILE_K"])
         if code == rm.ERR_CAPACITY:
