@@ -98,7 +98,7 @@ class Harness:
         s = self.s = {}
         s["clk"] = Signal(bool(0))
         s["rst_n"] = ResetSignal(0, active=0, isasync=False)
-        for n in ("start", "c_bias_en", "c_requant_en", "busy", "done", "active",
+        for n in ("start", "abort", "c_bias_en", "c_requant_en", "busy", "done", "active",
                   "stall_mem", "stall_out"):
             s[n] = Signal(bool(0))
         for n in ("c_m", "c_k", "c_n", "tile_m", "tile_n", "tile_k"):

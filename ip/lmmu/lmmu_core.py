@@ -107,10 +107,11 @@ two rising edges; a register written in c is seen in c+1.
   in ``c+4`` -> beats from ``c+5`` (int8: one beat an entry; int32: 4, the last column
   group of a row ``ceil(4*c_last/B)``).
 
-Errors: a read or write master reporting an error stops the loader, the compute
-starts no new chunk (it finishes the current one so a running store completes) and
-the command ends with ``err`` = 5 (read) or 6 (write); no write command is launched
-after the error is seen.
+Errors: a read or write master reporting an error, or ``abort`` (CTRL.soft_reset,
+while a command runs), stops the loader, the compute starts no new chunk (it finishes
+the current one so a running store completes) and the command ends with ``err`` = 5
+(read), 6 (write) or 7 (aborted); no write command is launched after the error is
+seen, and the transfers in flight complete (the AXI slaves are never left owed data).
 
 Counters: ``active`` = a pass cycle with ``in_valid``; ``stall_mem`` = busy, no pass
 issuing, the compute waits for a chunk load; ``stall_out`` = busy, no pass issuing,
@@ -126,7 +127,7 @@ from ip.pe_array.pe_array import pe_array
 
 ADDR_W = 32
 DIM_W = 24
-ERR_NONE, ERR_RD, ERR_WR = 0, 5, 6
+ERR_NONE, ERR_RD, ERR_WR, ERR_ABORT = 0, 5, 6, 7
 P_RECORD_BYTES = 16
 SWAP_LATENCY = 4    # in_first issued (buffer read) -> out_swap: 1 read + PIPE 2 + 1
 FIFO_DEPTH = 8
@@ -235,7 +236,7 @@ def _lane_add(row, old, add, y):
 
 @block
 def lmmu_core(clk, rst_n,
-              start, c_m, c_k, c_n, tile_m, tile_n, tile_k,
+              start, abort, c_m, c_k, c_n, tile_m, tile_n, tile_k,
               c_w_addr, c_w_stride, c_x_addr, c_x_stride, c_y_addr, c_y_stride, c_p_addr,
               c_bias_en, c_requant_en,
               busy, done, err, active, stall_mem, stall_out,
@@ -408,6 +409,10 @@ def lmmu_core(clk, rst_n,
             err_q.next = ERR_RD
         elif wr1_done and wr1_status != 0 and err_q == ERR_NONE:
             err_q.next = ERR_WR
+        elif abort and (state == ST_SETUP or state == ST_RUN) and err_q == ERR_NONE:
+            # An abort ends the command like a master error (nothing new launched,
+            # the activities in flight finish); ignored while idle.
+            err_q.next = ERR_ABORT
 
     @always_comb
     def status_out():
