@@ -18,7 +18,7 @@ CASES = [[5, 9, 7, 4, 1, 1, 1], [9, 20, 13, 8, 0, 0, 2], [12, 3, 4, 4, 1, 0, 3],
 
 
 @pytest.mark.parametrize("sim,pause", [("icarus", 0), ("icarus", 1), ("verilator", 1)])
-def test_hmmu_smoke(tmp_path, sim, pause):
+def test_hmmu_smoke(tmp_path, sim, pause, monkeypatch):
     from cocotb_tools.runner import get_runner
     from ip.common import tools
     from ip.hmmu.hmmu import hmmu, ports
@@ -31,8 +31,9 @@ def test_hmmu_smoke(tmp_path, sim, pause):
     extra = {"build_args": ["-Wno-fatal"]} if sim == "verilator" else {}
     r.build(sources=[tmp_path / "radacs_hmmu_smoke.v"], hdl_toplevel="radacs_hmmu_smoke",
             build_dir=tmp_path / "build", timescale=("1ns", "1ps"), **extra)
-    os.environ["RADACS_SMOKE_CASES"] = json.dumps(CASES)
-    os.environ["RADACS_SMOKE_PAUSE"] = str(pause)
+    # monkeypatch: the pause setting must not leak into later tests of this worker
+    monkeypatch.setenv("RADACS_SMOKE_CASES", json.dumps(CASES))
+    monkeypatch.setenv("RADACS_SMOKE_PAUSE", str(pause))
     vrun.run_cocotb(r, hdl_toplevel="radacs_hmmu_smoke", test_module="verif.hmmu.hmmu_smoke",
                     build_dir=tmp_path / "build", test_dir=tmp_path,
                     results_xml=str(tmp_path / "results.xml"))

@@ -41,7 +41,7 @@ CASES = [[16, 200, 8, 8, 8, 32, 1, 1, 1],    # low-res: K large, N small, last c
 
 
 @pytest.mark.parametrize("sim,pause", [("icarus", 0), ("icarus", 1), ("verilator", 1)])
-def test_lmmu_smoke(tmp_path, sim, pause):
+def test_lmmu_smoke(tmp_path, sim, pause, monkeypatch):
     from cocotb_tools.runner import get_runner
     from ip.common import tools
     from ip.lmmu.lmmu import lmmu, ports
@@ -54,9 +54,9 @@ def test_lmmu_smoke(tmp_path, sim, pause):
     extra = {"build_args": ["-Wno-fatal"]} if sim == "verilator" else {}
     r.build(sources=[tmp_path / "radacs_lmmu_smoke.v"], hdl_toplevel="radacs_lmmu_smoke",
             build_dir=tmp_path / "build", timescale=("1ns", "1ps"), **extra)
-    os.environ["RADACS_SMOKE_CASES"] = json.dumps(CASES)
-    os.environ["RADACS_SMOKE_PAUSE"] = str(pause)
-    os.environ["RADACS_SMOKE_CFG"] = json.dumps(CFG)
+    monkeypatch.setenv("RADACS_SMOKE_CASES", json.dumps(CASES))   # no leak into later tests
+    monkeypatch.setenv("RADACS_SMOKE_PAUSE", str(pause))
+    monkeypatch.setenv("RADACS_SMOKE_CFG", json.dumps(CFG))
     vrun.run_cocotb(r, hdl_toplevel="radacs_lmmu_smoke", test_module="verif.lmmu.lmmu_smoke",
                     build_dir=tmp_path / "build", test_dir=tmp_path,
                     results_xml=str(tmp_path / "results.xml"))

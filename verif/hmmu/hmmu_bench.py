@@ -43,7 +43,7 @@ async def hmmu_bench(dut):
     assert cases, "hmmu_bench: empty corpus"
     B = len(dut.m_axi_wstrb)
     mem = memory_bytes(cases, B)
-    ram, csr = await smoke.setup(dut, mem=mem)
+    ram, csr = await smoke.setup(dut, mem=mem, pause=False)   # the model's memory
     out, bad = [], []
     for c in cases:
         M, K, N, tm = c["M"], c["K"], c["N"], c["TILE_M"]

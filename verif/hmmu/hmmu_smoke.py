@@ -33,13 +33,17 @@ def _pauses(rng):
         yield rng.random() < 0.3
 
 
-async def setup(dut, mem=MEM):
+async def setup(dut, mem=MEM, pause=None):
+    """Clock, AxiRam (random pauses when ``pause``, default: RADACS_SMOKE_PAUSE=1),
+    AxiLiteMaster and a reset."""
     cocotb.start_soon(Clock(dut.clk, 10, unit="ns").start())
     ram = AxiRam(AxiBus.from_prefix(dut, "m_axi"), dut.clk, dut.rst_n, reset_active_level=False,
                  size=mem)
     csr = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil"), dut.clk, dut.rst_n,
                         reset_active_level=False)
-    if os.environ.get("RADACS_SMOKE_PAUSE") == "1":
+    if pause is None:
+        pause = os.environ.get("RADACS_SMOKE_PAUSE") == "1"
+    if pause:
         rng = random.Random(1)
         for ch in (ram.write_if.aw_channel, ram.write_if.w_channel, ram.write_if.b_channel,
                    ram.read_if.ar_channel, ram.read_if.r_channel):
