@@ -25,7 +25,11 @@ Burst generator.  A row is ``ceil(row_bytes / B)`` full-width beats (``B`` =
 row and offers, every cycle, the next burst: ``len = min(MAX_BURST, beats left in the
 row, beats to the next 4 KiB boundary)``.  Taking a burst advances the address, or
 moves to the next row (``row address + stride``) when the burst ends the row.  The
-sequence of bursts is exactly :func:`models.axi.bursts`.
+sequence of bursts is exactly :func:`models.axi.bursts`.  For timing the min() is never
+built: the burst is classified as *row end* / *page end* / *full* from a registered
+"row fits in ``MAX_BURST``" flag and two short compares on the page offset, and each
+kind's successor state (address, beats left, the flag) is one adder or compare on
+registers; the next row's address is kept one row ahead (see :func:`burst_gen`).
 
 Outstanding bursts.  A counter counts bursts from the cycle they are loaded into the
 AR/AW register until their last R beat (read) or their B response (write); a burst
@@ -118,85 +122,197 @@ def _check_ports(kind, b, sigs):
 
 
 @block
-def burst_gen(clk, rst_n, start, cmd_addr, cmd_stride, cmd_rows, row_beats, take,
+def burst_gen(clk, rst_n, load, start, cmd_addr, cmd_stride, cmd_rows, cmd_row_bytes, take,
               active, b_addr, b_lm1, b_end_row, *, DATA_BYTES, MAX_BURST):
     """Offers the bursts of one command, in order.
 
-    start       load a command (addr, stride, rows >= 1, row_beats >= 1)
+    load        a command is accepted (the registers below load, bad or not)
+    start       ... and it is good: the generator becomes active
+                (addr, stride, rows >= 1, row_bytes >= 1)
     take        the offered burst is consumed this cycle
     active      a burst is offered: (b_addr, b_lm1 = length - 1 as AxLEN, b_end_row)
     b_end_row   None when the master does not need it (read)
+
+    The burst on offer is ``len = min(MAX_BURST, left, to_page)`` (``left`` = beats
+    left in the row, ``to_page`` = beats to the next 4 KiB boundary), one of three
+    kinds:
+
+    * *row end*: ``left <= MAX_BURST`` (the registered flag ``c1_q``) and ``left <=
+      to_page`` (no spill: ``more_to_page = to_page - 1 = ~page offset`` is not below
+      ``left - 1``, an 8-bit compare while ``c1_q``); ``len = left``;
+    * *page end*: not a row end and ``to_page <= MAX_BURST``; ``len = to_page``;
+    * *full*: neither; ``len = MAX_BURST``.
+
+    The length itself is never computed with a min() or fed to an adder: each kind's
+    successor state is one adder on registers (the page offset ``+ MAX_BURST`` inside
+    the page, the next page base, the next row's address ``nrow_q`` kept one row
+    ahead; ``left - 1 - MAX_BURST``, ``left - 1 - to_page`` as ``+ (offset - page)``),
+    and ``c1_q`` of the next burst is a compare on registers per kind (``left - 1 <
+    2*MAX_BURST`` after a full burst; after a page end the low bits of ``left - 1 -
+    to_page``; the row's flag after a row end).
     """
     lb = _log2(DATA_BYTES)
+    lpb = 12 - lb                      # page offset bits (in beats)
     page_beats = PAGE // DATA_BYTES
+    mb = MAX_BURST
+    mbm1 = mb - 1
+    mb2m1 = 2 * mb - 1
+    mtw = max(lpb, 8)                  # width of more_to_page (>= AxLEN's 8 bits)
+    c2_always = mb >= page_beats       # every page end is within MAX_BURST beats
+    # A full burst stays inside its page; with MAX_BURST >= beats per page there is
+    # none, and the (unused) offset step is taken modulo the page.
+    mb_in_page = mb % page_beats
+    max_bytes = mb * DATA_BYTES        # row_bytes <= this: the row fits in one burst
+    sw = 10                            # low bits of left - 1 after a page end
+    whole_m = (1 << (LEN_W - lb)) - 1
+
     addr_q = Signal(modbv(0)[ADDR_W:])
-    row_addr_q = Signal(modbv(0)[ADDR_W:])
+    nrow_q = Signal(modbv(0)[ADDR_W:])     # address of the next row
     stride_q = Signal(modbv(0)[ADDR_W:])
     rows_left_q = Signal(intbv(0)[LEN_W:])
-    row_beats_q = Signal(intbv(0)[LEN_W:])
-    beats_left_q = Signal(intbv(0)[LEN_W:])
+    last_row_q = Signal(bool(0))
+    rbm1_q = Signal(intbv(0)[LEN_W:])      # beats per row - 1
+    rb_le_mb_q = Signal(bool(0))           # a row fits in MAX_BURST beats
+    left_m1_q = Signal(modbv(0)[LEN_W:])   # beats left in the row - 1
+    c1_q = Signal(bool(0))                 # left_m1_q <= MAX_BURST - 1
     active_q = Signal(bool(0))
-    to_page = Signal(intbv(0)[LEN_W:])
-    len_s = Signal(intbv(0)[LEN_W:])     # 1..256
-    step_s = Signal(intbv(0)[ADDR_W:])   # len_s * B
+
+    inv_off = Signal(intbv(0)[lpb:])
+    more_to_page = Signal(intbv(0)[mtw:])  # to_page - 1 (= ~page offset)
+    row_end = Signal(bool(0))
+    page_end = Signal(bool(0))
+    off_full = Signal(modbv(0)[lpb:])      # page offset after a full burst
+    a_page = Signal(modbv(0)[ADDR_W - 12:])   # next 4 KiB page
+    neg_page = Signal(intbv(0)[LEN_W:])       # -to_page modulo 2**24
+    low_pg = Signal(modbv(0)[sw:])            # (left_m1 - to_page) mod 2**sw
+    c1_pg = Signal(bool(0))
+    c1_full = Signal(bool(0))
+    s_rbm1 = Signal(modbv(0)[LEN_W - lb:])    # floor((row_bytes - 1) / B)
+    s_whole_m = Signal(intbv(0)[LEN_W - lb:])  # all ones when row_bytes % B == 0
+    s_rb_le_mb = Signal(bool(0))
 
     @always_comb
     def page_room():
-        # Beats left before the next 4 KiB boundary (addr is B-aligned).
-        to_page.next = page_beats - concat(intbv(0)[LEN_W - 12 + lb:], addr_q[12:lb])
+        inv_off.next = ~addr_q[12:lb]
 
-    @always_comb
-    def burst_len():
-        n = intbv(0)[LEN_W:]
-        if beats_left_q > MAX_BURST:
-            n[:] = MAX_BURST
-        else:
-            n[:] = beats_left_q
-        if to_page < n:
-            n[:] = to_page
-        len_s.next = n
+    if lpb < mtw:
+        @always_comb
+        def page_room_w():
+            more_to_page.next = concat(intbv(0)[mtw - lpb:], inv_off)
+    else:
+        @always_comb
+        def page_room_w():
+            more_to_page.next = inv_off
+
+    if c2_always:
+        # MAX_BURST >= beats per page: a page-end burst always fits in MAX_BURST.
+        @always_comb
+        def classify():
+            # Does a row-ending burst (left beats) still fit before the 4 KiB boundary?
+            # Only needed while c1_q (left <= MAX_BURST <= 256).
+            n = intbv(0)[mtw:]
+            n[:] = left_m1_q[mtw:]
+            spill = False
+            if more_to_page < n:
+                spill = True
+            re = c1_q and not spill
+            row_end.next = re
+            page_end.next = not re
+    else:
+        @always_comb
+        def classify():
+            # Does a row-ending burst (left beats) still fit before the 4 KiB boundary?
+            # Only needed while c1_q (left <= MAX_BURST <= 256).
+            n = intbv(0)[mtw:]
+            n[:] = left_m1_q[mtw:]
+            spill = False
+            if more_to_page < n:
+                spill = True
+            re = c1_q and not spill
+            row_end.next = re
+            page_end.next = (not re) and more_to_page <= mbm1
 
     @always_comb
     def offer():
         active.next = active_q
         b_addr.next = addr_q
-        b_lm1.next = len_s[8:] - 1  # modulo 256: a 256-beat burst has AxLEN 255
-        step_s.next = concat(intbv(0)[ADDR_W - 9 - lb:], len_s[9:], intbv(0)[lb:])
+        if row_end:
+            b_lm1.next = left_m1_q[8:]
+        elif page_end:
+            b_lm1.next = more_to_page[8:]
+        else:
+            b_lm1.next = mbm1
 
     if b_end_row is not None:
         @always_comb
         def end_row():
-            b_end_row.next = len_s == beats_left_q
+            b_end_row.next = row_end
+
+    @always_comb
+    def row_whole():
+        if cmd_row_bytes[lb:0] == 0:
+            s_whole_m.next = whole_m
+        else:
+            s_whole_m.next = 0
+
+    @always_comb
+    def next_parts():
+        off_full.next = addr_q[12:lb] + mb_in_page
+        a_page.next = addr_q[ADDR_W:12] + 1
+        neg_page.next = concat(intbv((1 << (LEN_W - lpb)) - 1)[LEN_W - lpb:], addr_q[12:lb])
+        low_pg.next = left_m1_q[sw:] + neg_page[sw:]
+        c1_full.next = left_m1_q <= mb2m1
+        # floor((row_bytes - 1) / B) = floor(row_bytes / B) - (row_bytes % B == 0)
+        s_rbm1.next = cmd_row_bytes[LEN_W:lb] + s_whole_m
+        s_rb_le_mb.next = cmd_row_bytes <= max_bytes
+
+    @always_comb
+    def next_flags():
+        # After a page end: left - to_page <= MAX_BURST, where to_page <= MAX_BURST,
+        # so left - 1 < 2*MAX_BURST and the low bits decide.
+        c1_pg.next = c1_full and low_pg <= mbm1
 
     @always_seq(clk.posedge, reset=rst_n)
     def advance():
-        if start:
+        if load:
+            if start:
+                active_q.next = 1
             addr_q.next = cmd_addr
-            row_addr_q.next = cmd_addr
+            nrow_q.next = cmd_addr + cmd_stride
             stride_q.next = cmd_stride
             rows_left_q.next = cmd_rows
-            row_beats_q.next = row_beats
-            beats_left_q.next = row_beats
-            active_q.next = 1
+            last_row_q.next = cmd_rows == 1
+            rbm1_q.next = concat(intbv(0)[lb:], s_rbm1)
+            left_m1_q.next = concat(intbv(0)[lb:], s_rbm1)
+            rb_le_mb_q.next = s_rb_le_mb
+            c1_q.next = s_rb_le_mb
         elif take and active_q:
-            if len_s == beats_left_q:
+            if row_end:
                 # The burst ends the row: next row, or the command is fully issued.
-                if rows_left_q == 1:
+                if last_row_q:
                     active_q.next = 0
                 rows_left_q.next = rows_left_q - 1
-                row_addr_q.next = row_addr_q + stride_q
-                addr_q.next = row_addr_q + stride_q
-                beats_left_q.next = row_beats_q
+                last_row_q.next = rows_left_q == 2
+                addr_q.next = nrow_q
+                nrow_q.next = nrow_q + stride_q
+                left_m1_q.next = rbm1_q
+                c1_q.next = rb_le_mb_q
+            elif page_end:
+                addr_q.next = concat(a_page, intbv(0)[12:])
+                left_m1_q.next = left_m1_q + neg_page
+                c1_q.next = c1_pg
             else:
-                addr_q.next = addr_q + step_s
-                beats_left_q.next = beats_left_q - len_s
+                # Inside the page: only the page offset moves.
+                addr_q.next = concat(addr_q[ADDR_W:12], off_full, intbv(0)[lb:])
+                left_m1_q.next = left_m1_q - mb
+                c1_q.next = c1_full
 
     return instances()
 
 
 @block
 def cmd_front(clk, rst_n, cmd_valid, cmd_ready, cmd_addr, cmd_row_bytes, cmd_rows, cmd_stride,
-              busy_q, accept, bad, row_beats, *, DATA_BYTES):
+              busy_q, accept, bad, *, DATA_BYTES):
     """Command acceptance and the bad-command check, shared by both masters."""
     lb = _log2(DATA_BYTES)
 
@@ -206,12 +322,6 @@ def cmd_front(clk, rst_n, cmd_valid, cmd_ready, cmd_addr, cmd_row_bytes, cmd_row
         accept.next = cmd_valid and not busy_q
         bad.next = (cmd_rows == 0 or cmd_row_bytes == 0 or cmd_addr[lb:0] != 0
                     or cmd_stride[lb:0] != 0)
-        # ceil(row_bytes / B)
-        rb = intbv(0)[LEN_W:]
-        rb[:] = concat(intbv(0)[lb:], cmd_row_bytes[LEN_W:lb])
-        if cmd_row_bytes[lb:0] != 0:
-            rb[:] = rb + 1
-        row_beats.next = rb
 
     return instances()
 
@@ -238,7 +348,6 @@ def axi_rd(clk, rst_n, cmd_valid, cmd_ready, cmd_addr, cmd_row_bytes, cmd_rows, 
     busy_q = Signal(bool(0))
     accept = Signal(bool(0))
     bad = Signal(bool(0))
-    row_beats = Signal(intbv(0)[LEN_W:])
     start = Signal(bool(0))
     take = Signal(bool(0))
     g_active = Signal(bool(0))
@@ -263,8 +372,8 @@ def axi_rd(clk, rst_n, cmd_valid, cmd_ready, cmd_addr, cmd_row_bytes, cmd_rows, 
     skid_last_q = Signal(bool(0))
 
     front = cmd_front(clk, rst_n, cmd_valid, cmd_ready, cmd_addr, cmd_row_bytes, cmd_rows,
-                      cmd_stride, busy_q, accept, bad, row_beats, DATA_BYTES=b)
-    gen = burst_gen(clk, rst_n, start, cmd_addr, cmd_stride, cmd_rows, row_beats, take,
+                      cmd_stride, busy_q, accept, bad, DATA_BYTES=b)
+    gen = burst_gen(clk, rst_n, accept, start, cmd_addr, cmd_stride, cmd_rows, cmd_row_bytes, take,
                     g_active, g_addr, g_lm1, None, DATA_BYTES=b, MAX_BURST=MAX_BURST)
 
     @always_comb
@@ -383,7 +492,6 @@ def axi_wr(clk, rst_n, cmd_valid, cmd_ready, cmd_addr, cmd_row_bytes, cmd_rows, 
     busy_q = Signal(bool(0))
     accept = Signal(bool(0))
     bad = Signal(bool(0))
-    row_beats = Signal(intbv(0)[LEN_W:])
     start = Signal(bool(0))
     take = Signal(bool(0))
     g_active = Signal(bool(0))
@@ -423,8 +531,8 @@ def axi_wr(clk, rst_n, cmd_valid, cmd_ready, cmd_addr, cmd_row_bytes, cmd_rows, 
     skid_last_q = Signal(bool(0))
 
     front = cmd_front(clk, rst_n, cmd_valid, cmd_ready, cmd_addr, cmd_row_bytes, cmd_rows,
-                      cmd_stride, busy_q, accept, bad, row_beats, DATA_BYTES=b)
-    gen = burst_gen(clk, rst_n, start, cmd_addr, cmd_stride, cmd_rows, row_beats, take,
+                      cmd_stride, busy_q, accept, bad, DATA_BYTES=b)
+    gen = burst_gen(clk, rst_n, accept, start, cmd_addr, cmd_stride, cmd_rows, cmd_row_bytes, take,
                     g_active, g_addr, g_lm1, g_end_row, DATA_BYTES=b, MAX_BURST=MAX_BURST)
 
     @always_comb

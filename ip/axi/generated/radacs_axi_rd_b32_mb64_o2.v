@@ -40,7 +40,7 @@ input clk;
 input rst_n;
 input cmd_valid;
 output cmd_ready;
-reg cmd_ready;
+wire cmd_ready;
 input [31:0] cmd_addr;
 input [23:0] cmd_row_bytes;
 input [23:0] cmd_rows;
@@ -77,20 +77,19 @@ input m_axis_tready;
 output m_axis_tlast;
 wire m_axis_tlast;
 
-reg [23:0] row_beats;
-reg accept;
+wire accept;
 reg [31:0] araddr_q;
 reg [7:0] arlen_q;
 reg arvalid_q;
-reg bad;
+wire bad;
 reg busy_q;
 wire cmd_last;
 reg [1:0] code_q;
 reg done_q;
 reg err_q;
-wire g_active;
-wire [31:0] g_addr;
-wire [7:0] g_lm1;
+reg g_active;
+reg [31:0] g_addr;
+reg [7:0] g_lm1;
 reg [255:0] out_data_q;
 reg out_last_q;
 reg out_valid_q;
@@ -102,93 +101,150 @@ reg skid_last_q;
 reg skid_valid_q;
 wire start;
 wire take;
+wire [19:0] burst_gen0_0_1_2_3_4_5_a_page;
 reg burst_gen0_0_1_2_3_4_5_active_q;
 reg [31:0] burst_gen0_0_1_2_3_4_5_addr_q;
-reg [23:0] burst_gen0_0_1_2_3_4_5_beats_left_q;
-reg [23:0] burst_gen0_0_1_2_3_4_5_len_s;
-reg [31:0] burst_gen0_0_1_2_3_4_5_row_addr_q;
-reg [23:0] burst_gen0_0_1_2_3_4_5_row_beats_q;
+wire burst_gen0_0_1_2_3_4_5_c1_full;
+wire burst_gen0_0_1_2_3_4_5_c1_pg;
+reg burst_gen0_0_1_2_3_4_5_c1_q;
+wire [6:0] burst_gen0_0_1_2_3_4_5_inv_off;
+reg burst_gen0_0_1_2_3_4_5_last_row_q;
+reg [23:0] burst_gen0_0_1_2_3_4_5_left_m1_q;
+wire [9:0] burst_gen0_0_1_2_3_4_5_low_pg;
+wire [7:0] burst_gen0_0_1_2_3_4_5_more_to_page;
+wire [23:0] burst_gen0_0_1_2_3_4_5_neg_page;
+reg [31:0] burst_gen0_0_1_2_3_4_5_nrow_q;
+wire [6:0] burst_gen0_0_1_2_3_4_5_off_full;
+reg burst_gen0_0_1_2_3_4_5_page_end;
+reg burst_gen0_0_1_2_3_4_5_rb_le_mb_q;
+reg [23:0] burst_gen0_0_1_2_3_4_5_rbm1_q;
+reg burst_gen0_0_1_2_3_4_5_row_end;
 reg [23:0] burst_gen0_0_1_2_3_4_5_rows_left_q;
-wire [31:0] burst_gen0_0_1_2_3_4_5_step_s;
+wire burst_gen0_0_1_2_3_4_5_s_rb_le_mb;
+wire [18:0] burst_gen0_0_1_2_3_4_5_s_rbm1;
+reg [18:0] burst_gen0_0_1_2_3_4_5_s_whole_m;
 reg [31:0] burst_gen0_0_1_2_3_4_5_stride_q;
-wire [23:0] burst_gen0_0_1_2_3_4_5_to_page;
 
 
 
-always @(cmd_stride, cmd_rows, busy_q, cmd_addr, cmd_row_bytes, cmd_valid) begin: cmd_front0_0_1_2_3_4_5_front
-    reg [24-1:0] rb;
-    cmd_ready = (!busy_q);
-    accept = (cmd_valid && (!busy_q));
-    bad = ((cmd_rows == 0) || (cmd_row_bytes == 0) || (cmd_addr[5-1:0] != 0) || (cmd_stride[5-1:0] != 0));
-    rb = 24'h0;
-    rb = {5'h0, cmd_row_bytes[24-1:5]};
-    if ((cmd_row_bytes[5-1:0] != 0)) begin
-        rb = (rb + 1);
+
+assign cmd_ready = (!busy_q);
+assign accept = (cmd_valid && (!busy_q));
+assign bad = ((cmd_rows == 0) || (cmd_row_bytes == 0) || (cmd_addr[5-1:0] != 0) || (cmd_stride[5-1:0] != 0));
+
+
+
+assign burst_gen0_0_1_2_3_4_5_inv_off = (~burst_gen0_0_1_2_3_4_5_addr_q[12-1:5]);
+
+
+
+assign burst_gen0_0_1_2_3_4_5_more_to_page = {1'h0, burst_gen0_0_1_2_3_4_5_inv_off};
+
+
+always @(burst_gen0_0_1_2_3_4_5_left_m1_q, burst_gen0_0_1_2_3_4_5_c1_q, burst_gen0_0_1_2_3_4_5_more_to_page) begin: burst_gen0_0_1_2_3_4_5_classify
+    reg [8-1:0] n;
+    reg spill;
+    reg re;
+    n = 8'h0;
+    n = burst_gen0_0_1_2_3_4_5_left_m1_q[8-1:0];
+    spill = 1'b0;
+    if ((burst_gen0_0_1_2_3_4_5_more_to_page < n)) begin
+        spill = 1'b1;
     end
-    row_beats = rb;
+    re = (burst_gen0_0_1_2_3_4_5_c1_q && (!spill));
+    burst_gen0_0_1_2_3_4_5_row_end = re;
+    burst_gen0_0_1_2_3_4_5_page_end = ((!re) && (burst_gen0_0_1_2_3_4_5_more_to_page <= 63));
 end
 
 
-
-assign burst_gen0_0_1_2_3_4_5_to_page = (128 - {17'h0, burst_gen0_0_1_2_3_4_5_addr_q[12-1:5]});
-
-
-always @(burst_gen0_0_1_2_3_4_5_beats_left_q, burst_gen0_0_1_2_3_4_5_to_page) begin: burst_gen0_0_1_2_3_4_5_burst_len
-    reg [24-1:0] n;
-    n = 24'h0;
-    if ((burst_gen0_0_1_2_3_4_5_beats_left_q > 64)) begin
-        n = 64;
+always @(burst_gen0_0_1_2_3_4_5_addr_q, burst_gen0_0_1_2_3_4_5_more_to_page, burst_gen0_0_1_2_3_4_5_left_m1_q, burst_gen0_0_1_2_3_4_5_page_end, burst_gen0_0_1_2_3_4_5_active_q, burst_gen0_0_1_2_3_4_5_row_end) begin: burst_gen0_0_1_2_3_4_5_offer
+    g_active = burst_gen0_0_1_2_3_4_5_active_q;
+    g_addr = burst_gen0_0_1_2_3_4_5_addr_q;
+    if (burst_gen0_0_1_2_3_4_5_row_end) begin
+        g_lm1 = burst_gen0_0_1_2_3_4_5_left_m1_q[8-1:0];
+    end
+    else if (burst_gen0_0_1_2_3_4_5_page_end) begin
+        g_lm1 = burst_gen0_0_1_2_3_4_5_more_to_page[8-1:0];
     end
     else begin
-        n = burst_gen0_0_1_2_3_4_5_beats_left_q;
+        g_lm1 = 63;
     end
-    if ((burst_gen0_0_1_2_3_4_5_to_page < n)) begin
-        n = burst_gen0_0_1_2_3_4_5_to_page;
+end
+
+
+always @(cmd_row_bytes) begin: burst_gen0_0_1_2_3_4_5_row_whole
+    if ((cmd_row_bytes[5-1:0] == 0)) begin
+        burst_gen0_0_1_2_3_4_5_s_whole_m = 524287;
     end
-    burst_gen0_0_1_2_3_4_5_len_s = n;
+    else begin
+        burst_gen0_0_1_2_3_4_5_s_whole_m = 0;
+    end
 end
 
 
 
-assign g_active = burst_gen0_0_1_2_3_4_5_active_q;
-assign g_addr = burst_gen0_0_1_2_3_4_5_addr_q;
-assign g_lm1 = (burst_gen0_0_1_2_3_4_5_len_s[8-1:0] - 1);
-assign burst_gen0_0_1_2_3_4_5_step_s = {18'h0, burst_gen0_0_1_2_3_4_5_len_s[9-1:0], 5'h0};
+assign burst_gen0_0_1_2_3_4_5_off_full = (burst_gen0_0_1_2_3_4_5_addr_q[12-1:5] + 64);
+assign burst_gen0_0_1_2_3_4_5_a_page = (burst_gen0_0_1_2_3_4_5_addr_q[32-1:12] + 1);
+assign burst_gen0_0_1_2_3_4_5_neg_page = {17'h1ffff, burst_gen0_0_1_2_3_4_5_addr_q[12-1:5]};
+assign burst_gen0_0_1_2_3_4_5_low_pg = (burst_gen0_0_1_2_3_4_5_left_m1_q[10-1:0] + burst_gen0_0_1_2_3_4_5_neg_page[10-1:0]);
+assign burst_gen0_0_1_2_3_4_5_c1_full = (burst_gen0_0_1_2_3_4_5_left_m1_q <= 127);
+assign burst_gen0_0_1_2_3_4_5_s_rbm1 = (cmd_row_bytes[24-1:5] + burst_gen0_0_1_2_3_4_5_s_whole_m);
+assign burst_gen0_0_1_2_3_4_5_s_rb_le_mb = (cmd_row_bytes <= 2048);
+
+
+
+assign burst_gen0_0_1_2_3_4_5_c1_pg = (burst_gen0_0_1_2_3_4_5_c1_full && (burst_gen0_0_1_2_3_4_5_low_pg <= 63));
 
 
 always @(posedge clk, negedge rst_n) begin: burst_gen0_0_1_2_3_4_5_advance
     if (rst_n == 0) begin
         burst_gen0_0_1_2_3_4_5_addr_q <= 0;
-        burst_gen0_0_1_2_3_4_5_row_beats_q <= 0;
         burst_gen0_0_1_2_3_4_5_stride_q <= 0;
+        burst_gen0_0_1_2_3_4_5_left_m1_q <= 0;
         burst_gen0_0_1_2_3_4_5_rows_left_q <= 0;
-        burst_gen0_0_1_2_3_4_5_row_addr_q <= 0;
+        burst_gen0_0_1_2_3_4_5_c1_q <= 0;
+        burst_gen0_0_1_2_3_4_5_rbm1_q <= 0;
         burst_gen0_0_1_2_3_4_5_active_q <= 0;
-        burst_gen0_0_1_2_3_4_5_beats_left_q <= 0;
+        burst_gen0_0_1_2_3_4_5_last_row_q <= 0;
+        burst_gen0_0_1_2_3_4_5_nrow_q <= 0;
+        burst_gen0_0_1_2_3_4_5_rb_le_mb_q <= 0;
     end
     else begin
-        if (start) begin
+        if (accept) begin
+            if (start) begin
+                burst_gen0_0_1_2_3_4_5_active_q <= 1;
+            end
             burst_gen0_0_1_2_3_4_5_addr_q <= cmd_addr;
-            burst_gen0_0_1_2_3_4_5_row_addr_q <= cmd_addr;
+            burst_gen0_0_1_2_3_4_5_nrow_q <= (cmd_addr + cmd_stride);
             burst_gen0_0_1_2_3_4_5_stride_q <= cmd_stride;
             burst_gen0_0_1_2_3_4_5_rows_left_q <= cmd_rows;
-            burst_gen0_0_1_2_3_4_5_row_beats_q <= row_beats;
-            burst_gen0_0_1_2_3_4_5_beats_left_q <= row_beats;
-            burst_gen0_0_1_2_3_4_5_active_q <= 1;
+            burst_gen0_0_1_2_3_4_5_last_row_q <= (cmd_rows == 1);
+            burst_gen0_0_1_2_3_4_5_rbm1_q <= {5'h0, burst_gen0_0_1_2_3_4_5_s_rbm1};
+            burst_gen0_0_1_2_3_4_5_left_m1_q <= {5'h0, burst_gen0_0_1_2_3_4_5_s_rbm1};
+            burst_gen0_0_1_2_3_4_5_rb_le_mb_q <= burst_gen0_0_1_2_3_4_5_s_rb_le_mb;
+            burst_gen0_0_1_2_3_4_5_c1_q <= burst_gen0_0_1_2_3_4_5_s_rb_le_mb;
         end
         else if ((take && burst_gen0_0_1_2_3_4_5_active_q)) begin
-            if ((burst_gen0_0_1_2_3_4_5_len_s == burst_gen0_0_1_2_3_4_5_beats_left_q)) begin
-                if ((burst_gen0_0_1_2_3_4_5_rows_left_q == 1)) begin
+            if (burst_gen0_0_1_2_3_4_5_row_end) begin
+                if (burst_gen0_0_1_2_3_4_5_last_row_q) begin
                     burst_gen0_0_1_2_3_4_5_active_q <= 0;
                 end
                 burst_gen0_0_1_2_3_4_5_rows_left_q <= (burst_gen0_0_1_2_3_4_5_rows_left_q - 1);
-                burst_gen0_0_1_2_3_4_5_row_addr_q <= (burst_gen0_0_1_2_3_4_5_row_addr_q + burst_gen0_0_1_2_3_4_5_stride_q);
-                burst_gen0_0_1_2_3_4_5_addr_q <= (burst_gen0_0_1_2_3_4_5_row_addr_q + burst_gen0_0_1_2_3_4_5_stride_q);
-                burst_gen0_0_1_2_3_4_5_beats_left_q <= burst_gen0_0_1_2_3_4_5_row_beats_q;
+                burst_gen0_0_1_2_3_4_5_last_row_q <= (burst_gen0_0_1_2_3_4_5_rows_left_q == 2);
+                burst_gen0_0_1_2_3_4_5_addr_q <= burst_gen0_0_1_2_3_4_5_nrow_q;
+                burst_gen0_0_1_2_3_4_5_nrow_q <= (burst_gen0_0_1_2_3_4_5_nrow_q + burst_gen0_0_1_2_3_4_5_stride_q);
+                burst_gen0_0_1_2_3_4_5_left_m1_q <= burst_gen0_0_1_2_3_4_5_rbm1_q;
+                burst_gen0_0_1_2_3_4_5_c1_q <= burst_gen0_0_1_2_3_4_5_rb_le_mb_q;
+            end
+            else if (burst_gen0_0_1_2_3_4_5_page_end) begin
+                burst_gen0_0_1_2_3_4_5_addr_q <= {burst_gen0_0_1_2_3_4_5_a_page, 12'h0};
+                burst_gen0_0_1_2_3_4_5_left_m1_q <= (burst_gen0_0_1_2_3_4_5_left_m1_q + burst_gen0_0_1_2_3_4_5_neg_page);
+                burst_gen0_0_1_2_3_4_5_c1_q <= burst_gen0_0_1_2_3_4_5_c1_pg;
             end
             else begin
-                burst_gen0_0_1_2_3_4_5_addr_q <= (burst_gen0_0_1_2_3_4_5_addr_q + burst_gen0_0_1_2_3_4_5_step_s);
-                burst_gen0_0_1_2_3_4_5_beats_left_q <= (burst_gen0_0_1_2_3_4_5_beats_left_q - burst_gen0_0_1_2_3_4_5_len_s);
+                burst_gen0_0_1_2_3_4_5_addr_q <= {burst_gen0_0_1_2_3_4_5_addr_q[32-1:12], burst_gen0_0_1_2_3_4_5_off_full, 5'h0};
+                burst_gen0_0_1_2_3_4_5_left_m1_q <= (burst_gen0_0_1_2_3_4_5_left_m1_q - 64);
+                burst_gen0_0_1_2_3_4_5_c1_q <= burst_gen0_0_1_2_3_4_5_c1_full;
             end
         end
     end

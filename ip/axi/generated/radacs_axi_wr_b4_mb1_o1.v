@@ -42,7 +42,7 @@ input clk;
 input rst_n;
 input cmd_valid;
 output cmd_ready;
-reg cmd_ready;
+wire cmd_ready;
 input [31:0] cmd_addr;
 input [23:0] cmd_row_bytes;
 input [23:0] cmd_rows;
@@ -83,12 +83,11 @@ input s_axis_tvalid;
 output s_axis_tready;
 wire s_axis_tready;
 
-reg [23:0] row_beats;
-reg accept;
+wire accept;
 reg [31:0] awaddr_q;
 reg [7:0] awlen_q;
 reg awvalid_q;
-reg bad;
+wire bad;
 reg [7:0] beat_q;
 reg busy_q;
 reg [1:0] code_q;
@@ -97,10 +96,10 @@ reg err_q;
 reg [1:0] f_cnt_q;
 reg [0:0] f_rd_q;
 reg [0:0] f_wr_q;
-wire g_active;
-wire [31:0] g_addr;
+reg g_active;
+reg [31:0] g_addr;
 wire g_end_row;
-wire [7:0] g_lm1;
+reg [7:0] g_lm1;
 wire h_end;
 wire [7:0] h_len;
 wire in_fire;
@@ -119,99 +118,156 @@ reg [3:0] skid_strb_q;
 reg skid_valid_q;
 wire start;
 wire take;
+wire [19:0] burst_gen0_0_1_2_3_4_5_6_a_page;
 reg burst_gen0_0_1_2_3_4_5_6_active_q;
 reg [31:0] burst_gen0_0_1_2_3_4_5_6_addr_q;
-reg [23:0] burst_gen0_0_1_2_3_4_5_6_beats_left_q;
-reg [23:0] burst_gen0_0_1_2_3_4_5_6_len_s;
-reg [31:0] burst_gen0_0_1_2_3_4_5_6_row_addr_q;
-reg [23:0] burst_gen0_0_1_2_3_4_5_6_row_beats_q;
+wire burst_gen0_0_1_2_3_4_5_6_c1_full;
+wire burst_gen0_0_1_2_3_4_5_6_c1_pg;
+reg burst_gen0_0_1_2_3_4_5_6_c1_q;
+wire [9:0] burst_gen0_0_1_2_3_4_5_6_inv_off;
+reg burst_gen0_0_1_2_3_4_5_6_last_row_q;
+reg [23:0] burst_gen0_0_1_2_3_4_5_6_left_m1_q;
+wire [9:0] burst_gen0_0_1_2_3_4_5_6_low_pg;
+wire [9:0] burst_gen0_0_1_2_3_4_5_6_more_to_page;
+wire [23:0] burst_gen0_0_1_2_3_4_5_6_neg_page;
+reg [31:0] burst_gen0_0_1_2_3_4_5_6_nrow_q;
+wire [9:0] burst_gen0_0_1_2_3_4_5_6_off_full;
+reg burst_gen0_0_1_2_3_4_5_6_page_end;
+reg burst_gen0_0_1_2_3_4_5_6_rb_le_mb_q;
+reg [23:0] burst_gen0_0_1_2_3_4_5_6_rbm1_q;
+reg burst_gen0_0_1_2_3_4_5_6_row_end;
 reg [23:0] burst_gen0_0_1_2_3_4_5_6_rows_left_q;
-wire [31:0] burst_gen0_0_1_2_3_4_5_6_step_s;
+wire burst_gen0_0_1_2_3_4_5_6_s_rb_le_mb;
+wire [21:0] burst_gen0_0_1_2_3_4_5_6_s_rbm1;
+reg [21:0] burst_gen0_0_1_2_3_4_5_6_s_whole_m;
 reg [31:0] burst_gen0_0_1_2_3_4_5_6_stride_q;
-wire [23:0] burst_gen0_0_1_2_3_4_5_6_to_page;
 reg f_end [0:2-1];
 reg [7:0] f_len [0:2-1];
 
 
 
-always @(cmd_stride, cmd_rows, busy_q, cmd_addr, cmd_row_bytes, cmd_valid) begin: cmd_front0_0_1_2_3_4_5_6_front
-    reg [24-1:0] rb;
-    cmd_ready = (!busy_q);
-    accept = (cmd_valid && (!busy_q));
-    bad = ((cmd_rows == 0) || (cmd_row_bytes == 0) || (cmd_addr[2-1:0] != 0) || (cmd_stride[2-1:0] != 0));
-    rb = 24'h0;
-    rb = {2'h0, cmd_row_bytes[24-1:2]};
-    if ((cmd_row_bytes[2-1:0] != 0)) begin
-        rb = (rb + 1);
+
+assign cmd_ready = (!busy_q);
+assign accept = (cmd_valid && (!busy_q));
+assign bad = ((cmd_rows == 0) || (cmd_row_bytes == 0) || (cmd_addr[2-1:0] != 0) || (cmd_stride[2-1:0] != 0));
+
+
+
+assign burst_gen0_0_1_2_3_4_5_6_inv_off = (~burst_gen0_0_1_2_3_4_5_6_addr_q[12-1:2]);
+
+
+
+assign burst_gen0_0_1_2_3_4_5_6_more_to_page = burst_gen0_0_1_2_3_4_5_6_inv_off;
+
+
+always @(burst_gen0_0_1_2_3_4_5_6_left_m1_q, burst_gen0_0_1_2_3_4_5_6_c1_q, burst_gen0_0_1_2_3_4_5_6_more_to_page) begin: burst_gen0_0_1_2_3_4_5_6_classify
+    reg [10-1:0] n;
+    reg spill;
+    reg re;
+    n = 10'h0;
+    n = burst_gen0_0_1_2_3_4_5_6_left_m1_q[10-1:0];
+    spill = 1'b0;
+    if ((burst_gen0_0_1_2_3_4_5_6_more_to_page < n)) begin
+        spill = 1'b1;
     end
-    row_beats = rb;
+    re = (burst_gen0_0_1_2_3_4_5_6_c1_q && (!spill));
+    burst_gen0_0_1_2_3_4_5_6_row_end = re;
+    burst_gen0_0_1_2_3_4_5_6_page_end = ((!re) && (burst_gen0_0_1_2_3_4_5_6_more_to_page <= 0));
 end
 
 
-
-assign burst_gen0_0_1_2_3_4_5_6_to_page = (1024 - {14'h0, burst_gen0_0_1_2_3_4_5_6_addr_q[12-1:2]});
-
-
-always @(burst_gen0_0_1_2_3_4_5_6_beats_left_q, burst_gen0_0_1_2_3_4_5_6_to_page) begin: burst_gen0_0_1_2_3_4_5_6_burst_len
-    reg [24-1:0] n;
-    n = 24'h0;
-    if ((burst_gen0_0_1_2_3_4_5_6_beats_left_q > 1)) begin
-        n = 1;
+always @(burst_gen0_0_1_2_3_4_5_6_addr_q, burst_gen0_0_1_2_3_4_5_6_more_to_page, burst_gen0_0_1_2_3_4_5_6_left_m1_q, burst_gen0_0_1_2_3_4_5_6_page_end, burst_gen0_0_1_2_3_4_5_6_active_q, burst_gen0_0_1_2_3_4_5_6_row_end) begin: burst_gen0_0_1_2_3_4_5_6_offer
+    g_active = burst_gen0_0_1_2_3_4_5_6_active_q;
+    g_addr = burst_gen0_0_1_2_3_4_5_6_addr_q;
+    if (burst_gen0_0_1_2_3_4_5_6_row_end) begin
+        g_lm1 = burst_gen0_0_1_2_3_4_5_6_left_m1_q[8-1:0];
+    end
+    else if (burst_gen0_0_1_2_3_4_5_6_page_end) begin
+        g_lm1 = burst_gen0_0_1_2_3_4_5_6_more_to_page[8-1:0];
     end
     else begin
-        n = burst_gen0_0_1_2_3_4_5_6_beats_left_q;
+        g_lm1 = 0;
     end
-    if ((burst_gen0_0_1_2_3_4_5_6_to_page < n)) begin
-        n = burst_gen0_0_1_2_3_4_5_6_to_page;
-    end
-    burst_gen0_0_1_2_3_4_5_6_len_s = n;
 end
 
 
 
-assign g_active = burst_gen0_0_1_2_3_4_5_6_active_q;
-assign g_addr = burst_gen0_0_1_2_3_4_5_6_addr_q;
-assign g_lm1 = (burst_gen0_0_1_2_3_4_5_6_len_s[8-1:0] - 1);
-assign burst_gen0_0_1_2_3_4_5_6_step_s = {21'h0, burst_gen0_0_1_2_3_4_5_6_len_s[9-1:0], 2'h0};
+assign g_end_row = burst_gen0_0_1_2_3_4_5_6_row_end;
+
+
+always @(cmd_row_bytes) begin: burst_gen0_0_1_2_3_4_5_6_row_whole
+    if ((cmd_row_bytes[2-1:0] == 0)) begin
+        burst_gen0_0_1_2_3_4_5_6_s_whole_m = 4194303;
+    end
+    else begin
+        burst_gen0_0_1_2_3_4_5_6_s_whole_m = 0;
+    end
+end
 
 
 
-assign g_end_row = (burst_gen0_0_1_2_3_4_5_6_len_s == burst_gen0_0_1_2_3_4_5_6_beats_left_q);
+assign burst_gen0_0_1_2_3_4_5_6_off_full = (burst_gen0_0_1_2_3_4_5_6_addr_q[12-1:2] + 1);
+assign burst_gen0_0_1_2_3_4_5_6_a_page = (burst_gen0_0_1_2_3_4_5_6_addr_q[32-1:12] + 1);
+assign burst_gen0_0_1_2_3_4_5_6_neg_page = {14'h3fff, burst_gen0_0_1_2_3_4_5_6_addr_q[12-1:2]};
+assign burst_gen0_0_1_2_3_4_5_6_low_pg = (burst_gen0_0_1_2_3_4_5_6_left_m1_q[10-1:0] + burst_gen0_0_1_2_3_4_5_6_neg_page[10-1:0]);
+assign burst_gen0_0_1_2_3_4_5_6_c1_full = (burst_gen0_0_1_2_3_4_5_6_left_m1_q <= 1);
+assign burst_gen0_0_1_2_3_4_5_6_s_rbm1 = (cmd_row_bytes[24-1:2] + burst_gen0_0_1_2_3_4_5_6_s_whole_m);
+assign burst_gen0_0_1_2_3_4_5_6_s_rb_le_mb = (cmd_row_bytes <= 4);
+
+
+
+assign burst_gen0_0_1_2_3_4_5_6_c1_pg = (burst_gen0_0_1_2_3_4_5_6_c1_full && (burst_gen0_0_1_2_3_4_5_6_low_pg <= 0));
 
 
 always @(posedge clk, negedge rst_n) begin: burst_gen0_0_1_2_3_4_5_6_advance
     if (rst_n == 0) begin
         burst_gen0_0_1_2_3_4_5_6_addr_q <= 0;
-        burst_gen0_0_1_2_3_4_5_6_row_beats_q <= 0;
         burst_gen0_0_1_2_3_4_5_6_stride_q <= 0;
+        burst_gen0_0_1_2_3_4_5_6_left_m1_q <= 0;
         burst_gen0_0_1_2_3_4_5_6_rows_left_q <= 0;
-        burst_gen0_0_1_2_3_4_5_6_row_addr_q <= 0;
+        burst_gen0_0_1_2_3_4_5_6_c1_q <= 0;
+        burst_gen0_0_1_2_3_4_5_6_rbm1_q <= 0;
         burst_gen0_0_1_2_3_4_5_6_active_q <= 0;
-        burst_gen0_0_1_2_3_4_5_6_beats_left_q <= 0;
+        burst_gen0_0_1_2_3_4_5_6_last_row_q <= 0;
+        burst_gen0_0_1_2_3_4_5_6_nrow_q <= 0;
+        burst_gen0_0_1_2_3_4_5_6_rb_le_mb_q <= 0;
     end
     else begin
-        if (start) begin
+        if (accept) begin
+            if (start) begin
+                burst_gen0_0_1_2_3_4_5_6_active_q <= 1;
+            end
             burst_gen0_0_1_2_3_4_5_6_addr_q <= cmd_addr;
-            burst_gen0_0_1_2_3_4_5_6_row_addr_q <= cmd_addr;
+            burst_gen0_0_1_2_3_4_5_6_nrow_q <= (cmd_addr + cmd_stride);
             burst_gen0_0_1_2_3_4_5_6_stride_q <= cmd_stride;
             burst_gen0_0_1_2_3_4_5_6_rows_left_q <= cmd_rows;
-            burst_gen0_0_1_2_3_4_5_6_row_beats_q <= row_beats;
-            burst_gen0_0_1_2_3_4_5_6_beats_left_q <= row_beats;
-            burst_gen0_0_1_2_3_4_5_6_active_q <= 1;
+            burst_gen0_0_1_2_3_4_5_6_last_row_q <= (cmd_rows == 1);
+            burst_gen0_0_1_2_3_4_5_6_rbm1_q <= {2'h0, burst_gen0_0_1_2_3_4_5_6_s_rbm1};
+            burst_gen0_0_1_2_3_4_5_6_left_m1_q <= {2'h0, burst_gen0_0_1_2_3_4_5_6_s_rbm1};
+            burst_gen0_0_1_2_3_4_5_6_rb_le_mb_q <= burst_gen0_0_1_2_3_4_5_6_s_rb_le_mb;
+            burst_gen0_0_1_2_3_4_5_6_c1_q <= burst_gen0_0_1_2_3_4_5_6_s_rb_le_mb;
         end
         else if ((take && burst_gen0_0_1_2_3_4_5_6_active_q)) begin
-            if ((burst_gen0_0_1_2_3_4_5_6_len_s == burst_gen0_0_1_2_3_4_5_6_beats_left_q)) begin
-                if ((burst_gen0_0_1_2_3_4_5_6_rows_left_q == 1)) begin
+            if (burst_gen0_0_1_2_3_4_5_6_row_end) begin
+                if (burst_gen0_0_1_2_3_4_5_6_last_row_q) begin
                     burst_gen0_0_1_2_3_4_5_6_active_q <= 0;
                 end
                 burst_gen0_0_1_2_3_4_5_6_rows_left_q <= (burst_gen0_0_1_2_3_4_5_6_rows_left_q - 1);
-                burst_gen0_0_1_2_3_4_5_6_row_addr_q <= (burst_gen0_0_1_2_3_4_5_6_row_addr_q + burst_gen0_0_1_2_3_4_5_6_stride_q);
-                burst_gen0_0_1_2_3_4_5_6_addr_q <= (burst_gen0_0_1_2_3_4_5_6_row_addr_q + burst_gen0_0_1_2_3_4_5_6_stride_q);
-                burst_gen0_0_1_2_3_4_5_6_beats_left_q <= burst_gen0_0_1_2_3_4_5_6_row_beats_q;
+                burst_gen0_0_1_2_3_4_5_6_last_row_q <= (burst_gen0_0_1_2_3_4_5_6_rows_left_q == 2);
+                burst_gen0_0_1_2_3_4_5_6_addr_q <= burst_gen0_0_1_2_3_4_5_6_nrow_q;
+                burst_gen0_0_1_2_3_4_5_6_nrow_q <= (burst_gen0_0_1_2_3_4_5_6_nrow_q + burst_gen0_0_1_2_3_4_5_6_stride_q);
+                burst_gen0_0_1_2_3_4_5_6_left_m1_q <= burst_gen0_0_1_2_3_4_5_6_rbm1_q;
+                burst_gen0_0_1_2_3_4_5_6_c1_q <= burst_gen0_0_1_2_3_4_5_6_rb_le_mb_q;
+            end
+            else if (burst_gen0_0_1_2_3_4_5_6_page_end) begin
+                burst_gen0_0_1_2_3_4_5_6_addr_q <= {burst_gen0_0_1_2_3_4_5_6_a_page, 12'h0};
+                burst_gen0_0_1_2_3_4_5_6_left_m1_q <= (burst_gen0_0_1_2_3_4_5_6_left_m1_q + burst_gen0_0_1_2_3_4_5_6_neg_page);
+                burst_gen0_0_1_2_3_4_5_6_c1_q <= burst_gen0_0_1_2_3_4_5_6_c1_pg;
             end
             else begin
-                burst_gen0_0_1_2_3_4_5_6_addr_q <= (burst_gen0_0_1_2_3_4_5_6_addr_q + burst_gen0_0_1_2_3_4_5_6_step_s);
-                burst_gen0_0_1_2_3_4_5_6_beats_left_q <= (burst_gen0_0_1_2_3_4_5_6_beats_left_q - burst_gen0_0_1_2_3_4_5_6_len_s);
+                burst_gen0_0_1_2_3_4_5_6_addr_q <= {burst_gen0_0_1_2_3_4_5_6_addr_q[32-1:12], burst_gen0_0_1_2_3_4_5_6_off_full, 2'h0};
+                burst_gen0_0_1_2_3_4_5_6_left_m1_q <= (burst_gen0_0_1_2_3_4_5_6_left_m1_q - 1);
+                burst_gen0_0_1_2_3_4_5_6_c1_q <= burst_gen0_0_1_2_3_4_5_6_c1_full;
             end
         end
     end
