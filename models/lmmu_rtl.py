@@ -266,6 +266,42 @@ def counters(M: int, K: int, N: int, tile_m: int, tile_n: int, tile_k: int, rows
                 ok = False
         return ("b" if ok and gap_ok else None), False
 
+    def store_wake(c: int):
+        """The next cycle the running store may fetch in (or learn something)."""
+        ts = st_cur
+        ti = tiles[ts]
+        w = max(c + 1, st_f[ts] + 1)
+        if st_e >= ti["rows"] * ti["ncg"]:
+            return w
+        q = fin_q[ts]
+        if st_e >= fin[ts]:
+            if not q:
+                return INF            # waits for a swap: a compute decision comes first
+            w = max(w, q[0][0])
+        if P:
+            w = max(w, pdone[ts] + 1)
+        if len(st_pops) == FIFO_DEPTH:
+            w = max(w, st_pops[0] + 1)
+        for a, b in drains:
+            if b < w:
+                continue
+            if a <= w:
+                w = b + 1
+            else:
+                break
+        return w
+
+    def loader_wake(c: int):
+        if l_g >= G:
+            return INF
+        e = max(l_earliest, c + 1, l_pprev + 1)
+        if l_g >= 2:
+            e = max(e, lastissue[l_g - 2] + 1)
+        t, k, first, last = chunks[l_g]
+        if first and P and t >= 2:
+            e = max(e, st_end[t - 2] + 1)
+        return e
+
     c = 0
     end = None
     while end is None:
@@ -384,15 +420,11 @@ def counters(M: int, K: int, N: int, tile_m: int, tile_n: int, tile_k: int, rows
         nxt = c + 1
         if c_pass is not None and c_pass[1] > c + 1:
             # mid-pass: skip to the next cycle anything else can happen in
-            cand = [c_pass[1]]
-            if l_g < G:
-                e = max(l_earliest, c + 1)
-                if l_g >= 2:
-                    e = max(e, lastissue[l_g - 2] + 1)
-                e = max(e, l_pprev + 1)
-                cand.append(e)
-            if st_cur is not None or (last_store is not None and st_end[last_store] == INF):
-                cand.append(c + 1)
+            cand = [c_pass[1], loader_wake(c)]
+            if st_cur is not None:
+                cand.append(store_wake(c))
+            elif last_store is not None and st_end[last_store] == INF:
+                cand.append(max(c + 1, st_f[last_store]))
             nxt = max(c + 1, min(cand))
             if nxt == INF:
                 nxt = c + 1
