@@ -329,6 +329,22 @@ def counters(M: int, K: int, N: int, tile_m: int, tile_n: int, tile_k: int, rows
         decide = c >= 2 and ((c_pass is not None and c == c_pass[1])
                              or (c_pass is None and not done_chunks))
         started = None
+        if decide and c_pass is not None and len(passes) - c_pi >= 2 \
+                and st_cur is None and (last_store is None or st_end[last_store] != INF) \
+                and not chunks[cg][3]:
+            # Bulk: with no store running, the passes of a chunk (all but its last) go
+            # back to back; skip them, up to the loader's next possible issue.
+            pl = max(chunks[cg][1], R)
+            j = min(len(passes) - c_pi - 1, (loader_wake(c) - c) // pl)
+            if j >= 1:
+                j = int(j)
+                swap(c + 1)
+                s_last = c + 1 + (j - 1) * pl
+                cur = (cg,) + passes[c_pi + j - 1]
+                last_swap = s_last
+                c_pass = (s_last, s_last + pl - 1)
+                c_pi += j
+                decide = False
         if decide:
             kind, wm = can_start(c)
             if kind == "b":
@@ -435,3 +451,149 @@ def counters(M: int, K: int, N: int, tile_m: int, tile_n: int, tile_k: int, rows
     if steady:
         out["STEADY_CYCLES"] = final_end + 1 - first_pass - steady_stall
     return out
+
+
+def cycles(M: int, K: int, N: int, tile_m: int, tile_n: int, tile_k: int, rows: int,
+           cols: int, out_bytes: int, params_on: bool, mem_latency: int = AXIRAM_LATENCY,
+           write_latency: int = AXIRAM_WRITE_LATENCY) -> int:
+    """The LMMU's ``CYCLES`` for one command (see the module docstring)."""
+    return counters(M, K, N, tile_m, tile_n, tile_k, rows, cols, out_bytes, params_on,
+                    mem_latency, write_latency)["CYCLES"]
+
+
+def _bufs(params: dict) -> tuple[int, int, int, int, int]:
+    if not isinstance(params, dict):
+        raise ValueError(f"lmmu: params must be a dict, got {params!r}")
+    out = []
+    for name in ("ROWS", "COLS", "WBUF_BYTES", "XBUF_BYTES", "OBUF_BYTES"):
+        if name not in params:
+            raise ValueError(f"lmmu: params must have {name}")
+        out.append(params[name])
+    from ip.lmmu.lmmu_core import check_params
+    check_params(*out)
+    return tuple(out)
+
+
+def capacity(params: dict) -> dict:
+    """The LMMU's buffer limits (``ip.lmmu.lmmu_core.capacity_ok`` divided through):
+    ``mn`` = largest ``TILE_M * TILE_N`` (the int32 output buffer), ``m_kw`` = largest
+    ``TILE_M * ceil(TILE_K / B)`` (a W half), ``kn`` = largest ``TILE_K * TILE_N`` (an X
+    half)."""
+    R, C, W, X, O = _bufs(params)
+    return {"mn": O // 4, "m_kw": W // (2 * C), "kn": X // 2}
+
+
+def fits(params: dict, M: int, K: int, N: int, tile_m: int, tile_n: int,
+         tile_k: int) -> bool:
+    """Whether the LMMU built with ``params`` accepts the command's dimensions and tiles
+    (its ERR_ZERO_DIM and ERR_CAPACITY rules; :func:`ip.lmmu.lmmu_core.capacity_ok`
+    restated with :func:`capacity`)."""
+    R, C, W, X, O = _bufs(params)
+    for v in (M, K, N, tile_m, tile_n, tile_k):
+        if not isinstance(v, int) or isinstance(v, bool) or not 1 <= v <= DIM_MAX:
+            return False
+    if tile_m % R or tile_n % C or (tile_k % C and tile_k < K):
+        return False
+    cap = capacity(params)
+    return (tile_m * tile_n <= cap["mn"] and tile_m * cdiv(tile_k, C) <= cap["m_kw"]
+            and tile_k * tile_n <= cap["kn"])
+
+
+def traffic(M: int, K: int, N: int, tile_m: int, tile_n: int, tile_k: int, rows: int,
+            cols: int, out_bytes: int, params_on: bool) -> dict:
+    """The byte counters alone (``RD_BYTES0``, ``RD_BYTES1``, ``WR_BYTES1``), without
+    the timing: W once per column tile (plus P once per output tile), X once per row
+    tile, Y once (int32 rows in whole beats)."""
+    check(M, K, N, tile_m, tile_n, tile_k, rows, cols)
+    B = cols
+    nk = cdiv(K, tile_k)
+    kw_sum = (nk - 1) * cdiv(tile_k, B) + cdiv(K - (nk - 1) * tile_k, B)
+    rd0 = rd1 = wr1 = 0
+    for m0 in range(0, M, tile_m):
+        r = min(tile_m, M - m0)
+        for n0 in range(0, N, tile_n):
+            c = min(tile_n, N - n0)
+            ncg = cdiv(c, cols)
+            rd0 += r * kw_sum * B + (r * P_RECORD_BYTES if params_on else 0)
+            rd1 += K * ncg * B
+            clast = c - (ncg - 1) * cols
+            wr1 += r * B * (ncg if out_bytes == 1 else 4 * (ncg - 1) + cdiv(4 * clast, B))
+    return {"RD_BYTES0": rd0, "RD_BYTES1": rd1, "WR_BYTES1": wr1}
+
+
+def _estimate(M, K, N, tm, tn, tk, R, C, ob) -> int:
+    """A quick cycle estimate (ranks the candidates before the exact model): per chunk
+    the longer of its passes and its loads, plus a first load and a last store."""
+    B = C
+    nk = cdiv(K, tk)
+    total = 0
+    for m0 in range(0, M, tm):
+        r = min(tm, M - m0)
+        for n0 in range(0, N, tn):
+            ncg = cdiv(min(tn, N - n0), C)
+            for j in range(nk):
+                k = min(tk, K - j * tk)
+                total += max(cdiv(r, R) * ncg * max(k, R), max(r * cdiv(k, B), k * ncg) + 13)
+    r, ncg, k = min(tm, M), cdiv(min(tn, N), C), min(tk, K)
+    return total + max(r * cdiv(k, B), k * ncg) + 13 + r * ncg * (1 if ob == 1 else 4) + 12
+
+
+def _splits(n: int, unit: int, most: int = 8) -> list[int]:
+    """Tile sizes for a dimension ``n`` in multiples of ``unit``: the balanced ``unit *
+    ceil(ceil(n/unit) / p)`` for ``p`` = 1 .. ``most``, and ``unit * 2^j`` below ``n``;
+    largest first."""
+    units = cdiv(n, unit)
+    out = {unit * cdiv(units, p) for p in range(1, most + 1)}
+    u = 1
+    while u < units:
+        out.add(unit * u)
+        u *= 2
+    return sorted(out, reverse=True)
+
+
+TILER_SLACK = 0.02
+""":func:`choose_tiles` takes the fewest DRAM bytes among the candidates whose model
+cycles are within this fraction of the fewest (as ``models.mmu``'s LMMU tiler)."""
+
+
+def candidates(M: int, K: int, N: int, params: dict) -> list[tuple[int, int, int]]:
+    """The tilings :func:`choose_tiles` considers: for every ``TILE_N`` and ``TILE_M`` of
+    :func:`_splits`, the largest ``TILE_K`` that fits (``K`` itself, else a balanced
+    split or power-of-two multiple of ``B``)."""
+    R, C, W, X, O = _bufs(params)
+    tks = [K] + [t for t in _splits(K, C, 16) if t < K]
+    out = []
+    for tn in _splits(N, C):
+        for tm in _splits(M, R):
+            tk = next((t for t in tks if fits(params, M, K, N, tm, tn, t)), None)
+            if tk is not None:
+                out.append((tm, tn, tk))
+    return out
+
+
+def choose_tiles(M: int, K: int, N: int, params: dict, out_bytes: int,
+                 params_on: bool = True, top: int = 4) -> tuple[int, int, int]:
+    """``(TILE_M, TILE_N, TILE_K)`` for the command: of :func:`candidates`, the ``top``
+    best by a quick estimate and the ``top`` with the fewest DRAM bytes are run through
+    :func:`counters`; the fewest DRAM bytes within :data:`TILER_SLACK` of the fewest
+    model cycles win (then fewer cycles, then larger tiles).  ``ValueError`` naming the
+    argument for a bad one."""
+    R, C, W, X, O = _bufs(params)
+    for name, v in (("M", M), ("K", K), ("N", N)):
+        _int(name, v)
+    if out_bytes not in (1, 4) or isinstance(out_bytes, bool):
+        raise ValueError(f"lmmu: OUT_BYTES must be 1 or 4, got {out_bytes!r}")
+    cands = candidates(M, K, N, params)
+    if not cands:   # cannot happen: ROWS x COLS x B always fits a valid parameter set
+        raise ValueError(f"lmmu: no tiling of {M}x{K}x{N} fits {params}")
+    info = {t: (_estimate(M, K, N, *t, R, C, out_bytes),
+                sum(traffic(M, K, N, *t, R, C, out_bytes, params_on).values()))
+            for t in cands}
+    size = lambda t: -t[0] * t[1] * t[2]  # noqa: E731
+    by_est = sorted(cands, key=lambda t: (info[t][0], info[t][1], size(t)))[:top]
+    by_bytes = sorted(cands, key=lambda t: (info[t][1], info[t][0], size(t)))[:top]
+    exact = {t: cycles(M, K, N, *t, R, C, out_bytes, params_on)
+             for t in dict.fromkeys(by_est + by_bytes)}
+    limit = min(exact.values()) * (1 + TILER_SLACK)
+    return min((t for t in exact if exact[t] <= limit),
+               key=lambda t: (info[t][1], exact[t], size(t)))
