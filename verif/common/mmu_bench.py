@@ -288,13 +288,21 @@ def summarise(rows: list[dict]) -> dict:
     }
 
 
+# What the steady utilisation leaves out, per unit: (table header, summary).
+STEADY_WHAT = {
+    "hmmu": ("stages only (pipeline full)", "stages only, no pre-load/epilogue"),
+    "lmmu": ("first to last pass, stalls included (pipeline full)",
+             "first to last pass, no first load/final store"),
+}
+
+
 def table(doc: dict) -> str:
     p = doc["params"]
     lines = [
         f"`radacs bench mmu --ip {doc['ip']}` on `{doc['module']}` ({doc['simulator']}), "
         f"workload {doc['workload']}: {doc['summary']['shapes_run']} distinct shapes run, "
         f"{len(doc['not_run'])} not run.  DRAM = AxiRam without pauses; bias and int8 "
-        f"requantisation on.  util = M·K·N / ({p['ROWS']}·{p['COLS']}·cycles), steady util the same over the model's stages only (pipeline full); bytes / "
+        f"requantisation on.  util = M·K·N / ({p['ROWS']}·{p['COLS']}·cycles), steady util the same over the model's {STEADY_WHAT[doc['ip']][0]}; bytes / "
         "bound = (RD + WR bytes) / (M·K + K·N + M·N); sim = simulated cycles per wall "
         "second (Verilator + cocotb testbench).",
         "",
@@ -319,7 +327,7 @@ def table(doc: dict) -> str:
                   f"{100 * sm['home_utilisation_min']:.1f} %, max "
                   f"{100 * sm['home_utilisation_max']:.1f} %, "
                   f"{sm['home_shapes_util_ge_95']} of {sm['home_shapes']} at >= 95 %; once the "
-                  f"pipeline is full (stages only, no pre-load/epilogue) median "
+                  f"pipeline is full ({STEADY_WHAT[doc['ip']][1]}) median "
                   f"{100 * sm['home_steady_utilisation_median']:.1f} %, min "
                   f"{100 * sm['home_steady_utilisation_min']:.1f} %, "
                   f"{sm['home_shapes_steady_util_ge_95']} at >= 95 %; DRAM bytes "
