@@ -94,8 +94,6 @@ def run_sim(ip: str, params: dict, simulator: str, corpus: list, tag: str = "ben
 def _run_unregistered(ip: str, params: dict, simulator: str, corpus: list, tag: str):
     import hashlib
     import importlib
-    import os
-    import subprocess
 
     from cocotb_tools.runner import get_runner
 
@@ -107,34 +105,22 @@ def _run_unregistered(ip: str, params: dict, simulator: str, corpus: list, tag: 
     top = mod.module_name(p)
     bdir = runner.BUILD_ROOT / simulator / top
     tools.apply_tool_env()
+    # The conversion and the simulator build are skipped when the IP sources (every .py
+    # and .vlt under ip/) and the parameters are those of the last build and its binary
+    # exists.
+    h = hashlib.sha1(json.dumps(p, sort_keys=True).encode())
+    for f in sorted([*(REPO / "ip").rglob("*.py"), *(REPO / "ip").rglob("*.vlt")]):
+        h.update(f.relative_to(REPO).as_posix().encode() + f.read_bytes())
+    stamp = f"{simulator} {h.hexdigest()}"
+    binary = bdir / (top if simulator == "verilator" else "sim.vvp")
     with runner._locked(runner.BUILD_ROOT / simulator / f".{top}.lock"):
-        gen = bdir / "gen_tmp"
-        gen.mkdir(parents=True, exist_ok=True)
-        code = ("import json, sys; from ip.%s import build; "
-                "inst, _ = build(json.loads(sys.argv[1])); "
-                "inst.convert(hdl='Verilog', path=sys.argv[2], name=sys.argv[3], "
-                "testbench=False, timescale='1ns/1ps')" % ip)
-        r = subprocess.run([sys.executable, "-c", code, json.dumps(p), str(gen), top],
-                           capture_output=True, text=True, cwd=str(REPO),
-                           env=dict(os.environ, PYTHONHASHSEED="0"))
-        if r.returncode != 0:
-            raise RuntimeError(f"conversion of {ip} failed:\n{r.stderr[-2000:]}")
-        new = gen / f"{top}.v"
-        src = bdir / "src" / new.name
-        src.parent.mkdir(parents=True, exist_ok=True)
-        if not src.exists() or src.read_bytes() != new.read_bytes():
-            src.write_bytes(new.read_bytes())
-        sources = [src]
-        vlt = Path(mod.__file__).parent / "lint.vlt"
-        if simulator == "verilator":
-            if vlt.exists():
-                sources = [vlt, src]
-            if "CFG_CXXFLAGS_PCH_I" not in os.environ.get("MAKEFLAGS", ""):
-                os.environ["MAKEFLAGS"] = (os.environ.get("MAKEFLAGS", "")
-                                           + " CFG_CXXFLAGS_PCH_I=-include").strip()
-        get_runner(simulator).build(sources=sources, hdl_toplevel=top, build_dir=str(bdir),
-                                    timescale=("1ns", "1ps"), always=False,
-                                    log_file=str(bdir / "build.log"))
+        stamp_file = bdir / ".radacs_stamp"
+        fresh = (binary.exists() and stamp_file.exists()
+                 and stamp_file.read_text() == stamp)
+        if not fresh:
+            stamp_file.unlink(missing_ok=True)
+            _convert_and_build(ip, mod, p, top, bdir, simulator)
+            stamp_file.write_text(stamp)
     ident = hashlib.sha1(json.dumps([corpus, tag], sort_keys=True).encode()).hexdigest()[:10]
     tdir = bdir / f"run_{ident}"
     tdir.mkdir(parents=True, exist_ok=True)
@@ -156,6 +142,42 @@ def _run_unregistered(ip: str, params: dict, simulator: str, corpus: list, tag: 
                       timescale=("1ns", "1ps"))
     return runner.SimResult(simulator, top, jp, 1, runner.parse_results(xml), xml,
                             log=tdir / "sim.log")
+
+
+def _convert_and_build(ip, mod, p, top, bdir, simulator):
+    """Convert the top into ``bdir/src`` and build it for ``simulator``."""
+    import os
+    import subprocess
+
+    from cocotb_tools.runner import get_runner
+
+    gen = bdir / "gen_tmp"
+    gen.mkdir(parents=True, exist_ok=True)
+    code = ("import json, sys; from ip.%s import build; "
+            "inst, _ = build(json.loads(sys.argv[1])); "
+            "inst.convert(hdl='Verilog', path=sys.argv[2], name=sys.argv[3], "
+            "testbench=False, timescale='1ns/1ps')" % ip)
+    r = subprocess.run([sys.executable, "-c", code, json.dumps(p), str(gen), top],
+                       capture_output=True, text=True, cwd=str(REPO),
+                       env=dict(os.environ, PYTHONHASHSEED="0"))
+    if r.returncode != 0:
+        raise RuntimeError(f"conversion of {ip} failed:\n{r.stderr[-2000:]}")
+    new = gen / f"{top}.v"
+    src = bdir / "src" / new.name
+    src.parent.mkdir(parents=True, exist_ok=True)
+    if not src.exists() or src.read_bytes() != new.read_bytes():
+        src.write_bytes(new.read_bytes())
+    sources = [src]
+    vlt = Path(mod.__file__).parent / "lint.vlt"
+    if simulator == "verilator":
+        if vlt.exists():
+            sources = [vlt, src]
+        if "CFG_CXXFLAGS_PCH_I" not in os.environ.get("MAKEFLAGS", ""):
+            os.environ["MAKEFLAGS"] = (os.environ.get("MAKEFLAGS", "")
+                                       + " CFG_CXXFLAGS_PCH_I=-include").strip()
+    get_runner(simulator).build(sources=sources, hdl_toplevel=top, build_dir=str(bdir),
+                                timescale=("1ns", "1ps"), always=False,
+                                log_file=str(bdir / "build.log"))
 
 
 def hmmu_model(case: dict, params: dict) -> dict:
