@@ -129,3 +129,32 @@ def test_committed_bench_is_current():
         assert r["rtl_cycles"] == r["model_cycles"] and r["y_exact"], r
     readme = (Path(hmmu.__file__).parent / "README.md").read_text()
     assert mmu_bench.table(doc).rstrip() in readme
+
+
+def test_committed_lmmu_bench_is_current():
+    """ip/lmmu/bench.json ran the default set on every distinct tiny-SDXL shape, and
+    models.lmmu_rtl still predicts its model cycles (and RTL = model) for its tiles.
+    (Re-planning every shape with choose_tiles takes about a minute: the tiles of the
+    smallest shapes are checked against today's plan.)"""
+    from pathlib import Path
+
+    import ip.lmmu as lmmu
+
+    doc = json.loads((Path(lmmu.__file__).parent / "bench.json").read_text())
+    assert doc["params"] == lmmu.check(lmmu.DEFAULT)
+    assert doc["module"] == lmmu.module_name(lmmu.DEFAULT)
+    shapes = {(s["M"], s["K"], s["N"]) for s in mmu_bench.shapes(doc["workload"])}
+    assert {(r["M"], r["K"], r["N"]) for r in doc["rows"]} == shapes and not doc["not_run"]
+    sample, _ = mmu_bench.plan("lmmu", doc["params"], doc["workload"], limit=4)
+    rows = {(r["M"], r["K"], r["N"]): r for r in doc["rows"]}
+    for c in sample:
+        r = rows[(c["M"], c["K"], c["N"])]
+        assert (r["TILE_M"], r["TILE_N"], r["TILE_K"]) == (c["TILE_M"], c["TILE_N"],
+                                                           c["TILE_K"]), r
+    for r in doc["rows"]:
+        if r["M"] * r["K"] * r["N"] > 5_000_000:
+            continue            # the largest shapes: the model takes seconds each
+        case = dict(r, bias_en=1, requant_en=1)
+        assert r["model_cycles"] == mmu_bench.lmmu_model(case, doc["params"])["CYCLES"], r
+        assert r["rtl_cycles"] == r["model_cycles"] and r["y_exact"], r
+    assert doc["summary"]["all_cycles_equal"] and doc["summary"]["all_y_exact"]
