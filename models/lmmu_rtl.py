@@ -64,6 +64,14 @@ out back to back from ``c + 5``; the store ends (``wr1_done``) in ``E_t = last b
     RD_BYTES1 = B * sum_g k_g*ncg
     WR_BYTES1 = B * sum_t rows_t * (ncg (int8) or 4*(ncg-1) + ceil(4*c_last/B) (int32))
 
+One outstanding burst (``OUTSTANDING = 1``, e.g. the 8x4 set with ``MAX_BURST = 4``):
+a read master issues a burst's AR only after the previous burst's last R beat, so a
+read of ``nb`` bursts is done ``(nb - 1) * (L + 1)`` cycles later than above; a write
+burst's first beat waits for the previous burst's B response: it goes out at least
+``3 + Lb`` cycles after the previous burst's last beat.  The bursts are those of
+``models.axi.bursts`` (rows cut at ``MAX_BURST`` beats and at 4 KiB boundaries: the
+4 KiB splits depend on the addresses, given as ``layout``).
+
 The model is this schedule executed event by event (:func:`counters`); with ``steady``
 it also returns ``STEADY_CYCLES``: the cycles from the first pass's first issue cycle
 to the last pass's last, stalls in between included (the "pipeline full" time of the
@@ -79,18 +87,22 @@ P_RECORD_BYTES = 16
 FIFO_DEPTH = 8
 DIM_MAX = (1 << 24) - 1
 
-# The bus configurations the timing terms are validated for (as the HMMU's): reads
-# stream back to back when a burst may be 16 beats and 8 bursts may be in flight.  With
-# short bursts and one outstanding read (the 8x4 set: MAX_BURST 4, OUTSTANDING 1) a
-# read master waits for each burst's last beat and the model under-predicts CYCLES.
+# The bus configurations the timing terms are validated for: reads and writes stream
+# back to back when a burst may be 16 beats and 8 bursts may be in flight (as the
+# HMMU's); with one outstanding burst per master (the 8x4 set: MAX_BURST 4,
+# OUTSTANDING 1) every burst waits for the previous one, which counters() counts when
+# told (max_burst, outstanding, layout).  In between (2..7 outstanding, or shorter
+# bursts with 8 or more outstanding) the timing has not been measured.
 MIN_MAX_BURST = 16
 MIN_OUTSTANDING = 8
 
 
 def cycle_exact(max_burst: int, outstanding: int) -> bool:
     """Whether :func:`counters`' timing terms (CYCLES, STALL_*, STEADY_CYCLES) hold for
-    a parameter set with these AXI settings (ACTIVE and the byte counts hold for any)."""
-    return max_burst >= MIN_MAX_BURST and outstanding >= MIN_OUTSTANDING
+    a parameter set with these AXI settings, given to it as ``max_burst`` and
+    ``outstanding`` (ACTIVE and the byte counts hold for any)."""
+    return (max_burst >= MIN_MAX_BURST and outstanding >= MIN_OUTSTANDING) \
+        or outstanding == 1
 
 
 def cdiv(a: int, b: int) -> int:
@@ -131,21 +143,49 @@ def _chunks(M, K, N, tm, tn, tk, R, C):
             cols = min(tn, N - n0)
             t = len(tiles)
             tiles.append({"rows": rows, "cols": cols, "ncg": cdiv(cols, C),
-                          "first_chunk": len(chunks)})
+                          "first_chunk": len(chunks), "m0": m0, "n0": n0})
             ks = list(range(0, K, tk))
             for j, k0 in enumerate(ks):
-                chunks.append((t, min(tk, K - k0), j == 0, j == len(ks) - 1))
+                chunks.append((t, min(tk, K - k0), j == 0, j == len(ks) - 1, k0))
     return tiles, chunks
 
 
 def counters(M: int, K: int, N: int, tile_m: int, tile_n: int, tile_k: int, rows: int,
              cols: int, out_bytes: int, params_on: bool, mem_latency: int = AXIRAM_LATENCY,
-             write_latency: int = AXIRAM_WRITE_LATENCY, steady: bool = False) -> dict:
+             write_latency: int = AXIRAM_WRITE_LATENCY, steady: bool = False,
+             max_burst: int = 16, outstanding: int = 8, layout: dict | None = None) -> dict:
     """The LMMU's performance counters for one command without memory pauses (see the
     module docstring): ``CYCLES``, ``ACTIVE``, ``STALL_MEM``, ``STALL_OUT``,
     ``RD_BYTES0``, ``RD_BYTES1``, ``WR_BYTES1``; with ``steady`` also
-    ``STEADY_CYCLES``."""
+    ``STEADY_CYCLES``.  ``max_burst`` and ``outstanding`` are the AXI masters'
+    MAX_BURST and OUTSTANDING: with one outstanding burst the per-burst waits are
+    counted, for which the bursts of every command are needed: ``layout`` (``W_ADDR``,
+    ``W_STRIDE``, ``X_ADDR``, ``X_STRIDE``, ``Y_ADDR``, ``Y_STRIDE``, ``P_ADDR``) gives
+    their 4 KiB splits (without it no row is taken to cross a 4 KiB boundary)."""
     check(M, K, N, tile_m, tile_n, tile_k, rows, cols)
+    from models.axi import Command, bursts, check_config
+    check_config(cols, max_burst, outstanding)
+    one = outstanding == 1
+    if one and layout is not None:
+        for name in ("W_ADDR", "W_STRIDE", "X_ADDR", "X_STRIDE", "Y_ADDR", "Y_STRIDE",
+                     "P_ADDR"):
+            _int(f"layout {name}", layout.get(name) if isinstance(layout, dict) else None,
+                 0, (1 << 32) - 1)
+
+    def burst_list(addr: int, row_bytes: int, nrows: int, stride: int) -> list:
+        if layout is None:
+            per = cdiv(cdiv(row_bytes, cols), max_burst)
+            return [(0, n) for _ in range(nrows)
+                    for n in [min(max_burst, cdiv(row_bytes, cols) - i * max_burst)
+                              for i in range(per)]]
+        return bursts(Command(addr & 0xFFFFFFFF, row_bytes, nrows, stride & 0xFFFFFFFF),
+                      cols, max_burst)
+
+    def rd_extra(addr: int, row_bytes: int, nrows: int, stride: int) -> int:
+        """Cycles a read waits between its bursts with one outstanding: L + 1 each."""
+        if not one:
+            return 0
+        return (len(burst_list(addr, row_bytes, nrows, stride)) - 1) * (mem_latency + 1)
     if out_bytes not in (1, 4) or isinstance(out_bytes, bool):
         raise ValueError(f"lmmu: OUT_BYTES must be 1 or 4, got {out_bytes!r}")
     _int("mem_latency", mem_latency, 0, 1 << 20)
@@ -159,7 +199,7 @@ def counters(M: int, K: int, N: int, tile_m: int, tile_n: int, tile_k: int, rows
 
     # --- static counts
     active = rd0 = rd1 = wr1 = 0
-    for t, k, first, last in chunks:
+    for t, k, first, last, _k0 in chunks:
         ti = tiles[t]
         kw = cdiv(k, B)
         active += cdiv(ti["rows"], R) * ti["ncg"] * k
@@ -191,6 +231,7 @@ def counters(M: int, K: int, N: int, tile_m: int, tile_n: int, tile_k: int, rows
     st_e = 0
     st_pops: deque = deque()   # pop cycles of the last FIFO_DEPTH entries
     st_lastbeat = -INF
+    st_beat = 0                # beats of the running store so far
     drains: deque = deque()    # (first, last) drain-read cycles, in order
 
     # --- compute
@@ -210,7 +251,7 @@ def counters(M: int, K: int, N: int, tile_m: int, tile_n: int, tile_k: int, rows
         if cur is None:
             return
         g, i, jn = cur
-        t, k, first, last = chunks[g]
+        t, k, first, last, k0 = chunks[g]
         if not first:
             drains.append((I + 4, I + 3 + R))
         if last and jn == tiles[t]["ncg"] - 1:
@@ -238,7 +279,7 @@ def counters(M: int, K: int, N: int, tile_m: int, tile_n: int, tile_k: int, rows
         else:
             gap_ok = True
         if c_pi < len(passes):               # next pass of the running chunk
-            t, k, first, last = chunks[cg]
+            t, k, first, last, k0 = chunks[cg]
             i, jn = passes[c_pi]
             ok = True
             if first and not last and last_store is not None and last_store != t:
@@ -253,7 +294,7 @@ def counters(M: int, K: int, N: int, tile_m: int, tile_n: int, tile_k: int, rows
         g = cg + 1
         if not ready[g] <= c:
             return None, True
-        t, k, first, last = chunks[g]
+        t, k, first, last, k0 = chunks[g]
         ok = True
         if last and st_busy(c, last_store):
             ok = False
@@ -296,7 +337,7 @@ def counters(M: int, K: int, N: int, tile_m: int, tile_n: int, tile_k: int, rows
         e = max(l_earliest, c + 1, l_pprev + 1)
         if l_g >= 2:
             e = max(e, lastissue[l_g - 2] + 1)
-        t, k, first, last = chunks[l_g]
+        t, k, first, last, k0 = chunks[l_g]
         if first and P and t >= 2:
             e = max(e, st_end[t - 2] + 1)
         return e
@@ -306,19 +347,26 @@ def counters(M: int, K: int, N: int, tile_m: int, tile_n: int, tile_k: int, rows
     while end is None:
         # ---------------------------------------------------------------- loader
         if l_g < G and c >= l_earliest:
-            t, k, first, last = chunks[l_g]
+            t, k, first, last, k0 = chunks[l_g]
             ok = (l_g < 2 or lastissue[l_g - 2] < c) and l_pprev < c
             if ok and first and P and t >= 2:
                 ok = st_end[t - 2] < c
             if ok:
                 ti = tiles[t]
                 kw = cdiv(k, B)
-                wd = c + 2 + L + ti["rows"] * kw + 4
-                xd = c + 2 + L + k * ti["ncg"] + 4
+                lay = layout or {}
+                wd = c + 2 + L + ti["rows"] * kw + 4 + rd_extra(
+                    lay.get("W_ADDR", 0) + ti["m0"] * lay.get("W_STRIDE", 0) + k0, k,
+                    ti["rows"], lay.get("W_STRIDE", 0))
+                xd = c + 2 + L + k * ti["ncg"] + 4 + rd_extra(
+                    lay.get("X_ADDR", 0) + k0 * lay.get("X_STRIDE", 0) + ti["n0"],
+                    ti["cols"], k, lay.get("X_STRIDE", 0))
                 d = max(wd, xd)
                 ready[l_g] = d + 2
                 if first and P:
-                    pdone[t] = wd + 1 + L + ti["rows"] * P_RECORD_BYTES // B + 4
+                    pdone[t] = wd + 1 + L + ti["rows"] * P_RECORD_BYTES // B + 4 + rd_extra(
+                        lay.get("P_ADDR", 0) + ti["m0"] * P_RECORD_BYTES,
+                        ti["rows"] * P_RECORD_BYTES, 1, B)
                     l_pprev = pdone[t]
                 else:
                     l_pprev = -INF
@@ -348,7 +396,7 @@ def counters(M: int, K: int, N: int, tile_m: int, tile_n: int, tile_k: int, rows
             kind, wm = can_start(c)
             if kind == "b":
                 cg += 1
-                t, k, first, last = chunks[cg]
+                t, k, first, last, k0 = chunks[cg]
                 np_ = cdiv(tiles[t]["rows"], R)
                 passes = [(i, jn) for i in range(np_) for jn in range(tiles[t]["ncg"])]
                 c_pi = 0
@@ -357,7 +405,7 @@ def counters(M: int, K: int, N: int, tile_m: int, tile_n: int, tile_k: int, rows
                     st_f[t] = c + 1
                     fetch_times[t] = []
             if kind is not None:
-                t, k, first, last = chunks[cg]
+                t, k, first, last, k0 = chunks[cg]
                 pl = max(k, R)
                 i, jn = passes[c_pi]
                 c_pi += 1
@@ -395,7 +443,18 @@ def counters(M: int, K: int, N: int, tile_m: int, tile_n: int, tile_k: int, rows
         # ----------------------------------------------------------------- store
         if st_cur is None and last_store is not None and fetch_times[last_store] is not None \
                 and st_end[last_store] == INF and st_f[last_store] <= c:
-            st_cur, st_e = last_store, 0
+            st_cur, st_e, st_beat = last_store, 0, 0
+            if one and "burst_starts" not in tiles[st_cur]:
+                ti = tiles[st_cur]
+                lay = layout or {}
+                rb = ti["cols"] * out_bytes
+                starts, n = set(), 0
+                for _a, nbeats in burst_list(
+                        lay.get("Y_ADDR", 0) + ti["m0"] * lay.get("Y_STRIDE", 0)
+                        + ti["n0"] * out_bytes, rb, ti["rows"], lay.get("Y_STRIDE", 0)):
+                    starts.add(n)
+                    n += nbeats
+                ti["burst_starts"] = starts
             st_pops.clear()
             st_lastbeat = -INF
         if st_cur is not None and c > st_f[st_cur]:
@@ -414,8 +473,20 @@ def counters(M: int, K: int, N: int, tile_m: int, tile_n: int, tile_k: int, rows
                 if len(st_pops) == FIFO_DEPTH:
                     st_pops.popleft()
                 nb = ti["beats"][st_e % ti["ncg"]]
-                b0 = max(c + 5, st_lastbeat + 1)
-                st_lastbeat = b0 + nb - 1
+                if one:
+                    # One outstanding write: a burst's first beat waits for the previous
+                    # burst's B response (3 + Lb cycles after its last beat).
+                    starts = ti["burst_starts"]
+                    b = c + 5
+                    for _ in range(nb):
+                        b = max(b, st_lastbeat + 1)
+                        if st_beat in starts and st_beat:
+                            b = max(b, st_lastbeat + 3 + Lb)
+                        st_lastbeat = b
+                        st_beat += 1
+                else:
+                    b0 = max(c + 5, st_lastbeat + 1)
+                    st_lastbeat = b0 + nb - 1
                 st_pops.append(st_lastbeat)
                 fetch_times[ts].append(c)
                 st_e += 1
@@ -450,10 +521,11 @@ def counters(M: int, K: int, N: int, tile_m: int, tile_n: int, tile_k: int, rows
 
 def cycles(M: int, K: int, N: int, tile_m: int, tile_n: int, tile_k: int, rows: int,
            cols: int, out_bytes: int, params_on: bool, mem_latency: int = AXIRAM_LATENCY,
-           write_latency: int = AXIRAM_WRITE_LATENCY) -> int:
-    """The LMMU's ``CYCLES`` for one command (see the module docstring)."""
+           write_latency: int = AXIRAM_WRITE_LATENCY, **bus) -> int:
+    """The LMMU's ``CYCLES`` for one command (see the module docstring; ``bus``:
+    :func:`counters`' ``max_burst``, ``outstanding``, ``layout``)."""
     return counters(M, K, N, tile_m, tile_n, tile_k, rows, cols, out_bytes, params_on,
-                    mem_latency, write_latency)["CYCLES"]
+                    mem_latency, write_latency, **bus)["CYCLES"]
 
 
 def _bufs(params: dict) -> tuple[int, int, int, int, int]:
@@ -587,7 +659,9 @@ def choose_tiles(M: int, K: int, N: int, params: dict, out_bytes: int,
     size = lambda t: -t[0] * t[1] * t[2]  # noqa: E731
     by_est = sorted(cands, key=lambda t: (info[t][0], info[t][1], size(t)))[:top]
     by_bytes = sorted(cands, key=lambda t: (info[t][1], info[t][0], size(t)))[:top]
-    exact = {t: cycles(M, K, N, *t, R, C, out_bytes, params_on)
+    bus = {"max_burst": params.get("MAX_BURST", 16),
+           "outstanding": params.get("OUTSTANDING", 8)}
+    exact = {t: cycles(M, K, N, *t, R, C, out_bytes, params_on, **bus)
              for t in dict.fromkeys(by_est + by_bytes)}
     limit = min(exact.values()) * (1 + TILER_SLACK)
     return min((t for t in exact if exact[t] <= limit),

@@ -2,8 +2,9 @@
 core's sizing rule (Hypothesis, pure Python), its agreement with counters measured on
 the RTL (tests/data/lmmu_cycles.json), and live: every counter of the RTL equal to the
 model on Verilator (the 4x4 preset: a fixed edge-case list plus a seeded random corpus,
-printed; the 8x8 default set: two shapes) and on Icarus (one shape), with pause-free
-AxiRam (verif/lmmu/lmmu_bench.py)."""
+printed; the 8x8 default set: three shapes) and on Icarus (the 8x4 set with short bursts
+and one outstanding burst: two shapes), with pause-free AxiRam
+(verif/lmmu/lmmu_bench.py)."""
 from __future__ import annotations
 
 import json
@@ -25,9 +26,14 @@ TIMING = ("CYCLES", "STALL_MEM", "STALL_OUT")
 
 
 def _model(p: dict, c: dict, **kw) -> dict:
+    """The model of a command run by verif/lmmu/lmmu_bench.py (its operand layout)."""
+    from verif.lmmu.lmmu_bench import layout
+
     return lmmu_rtl.counters(c["M"], c["K"], c["N"], c["TILE_M"], c["TILE_N"], c["TILE_K"],
                              p["ROWS"], p["COLS"], 1 if c["requant_en"] else 4,
-                             bool(c["bias_en"] or c["requant_en"]), **kw)
+                             bool(c["bias_en"] or c["requant_en"]),
+                             max_burst=p["MAX_BURST"], outstanding=p["OUTSTANDING"],
+                             layout=layout(c["M"], c["K"], c["N"], p["COLS"]), **kw)
 
 
 def _active(M, K, N, tm, tn, R, C) -> int:
@@ -133,24 +139,43 @@ def test_cycle_exact_domain():
     assert exact == {"radacs_lmmu_r4_c4_wb512_xb512_ob4k_mb16_o8": True,
                      "radacs_lmmu_r8_c8_wb8k_xb8k_ob64k_mb16_o8": True,
                      "radacs_lmmu_r16_c16_wb8k_xb8k_ob64k_mb16_o8": True,
-                     "radacs_lmmu_r8_c4_wb1k_xb512_ob2k_mb4_o1": False}
+                     "radacs_lmmu_r8_c4_wb1k_xb512_ob2k_mb4_o1": True}
+    assert not lmmu_rtl.cycle_exact(16, 4) and not lmmu_rtl.cycle_exact(8, 8)
 
 
 def test_model_matches_every_measured_command():
-    """Every command measured on the RTL: all counters equal inside the exact domain;
-    outside it (short bursts, one outstanding read) ACTIVE and the bytes still are."""
+    """Every command measured on the RTL (three sets, the 8x4 one with four-beat bursts
+    and one outstanding burst, some of its rows crossing 4 KiB): all counters equal."""
     doc = json.loads(DATA.read_text())
     rows = doc["measurements"]
-    assert len(rows) >= 25
+    assert len(rows) >= 35 and {r["set"] for r in rows} == set(doc["sets"])
     bad = []
     for r in rows:
-        p = doc["sets"][r["set"]]
-        m = _model(p, r)
-        names = m if lmmu_rtl.cycle_exact(p["MAX_BURST"], p["OUTSTANDING"]) else \
-            [n for n in m if n not in TIMING]
-        if any(m[n] != r[n] for n in names):
+        m = _model(doc["sets"][r["set"]], r)
+        if any(m[n] != r[n] for n in m):
             bad.append((r, m))
     assert not bad, bad[:3]
+
+
+def test_one_outstanding_burst_costs_the_waits():
+    """OUTSTANDING = 1: each extra read burst costs L + 1 cycles, each write burst waits
+    for the previous B (the 8x4 set: 8 W bursts of 4 beats, 16 X bursts of 1 beat, 8 Y
+    bursts of 4 beats), and a row crossing 4 KiB is two bursts."""
+    args = (8, 16, 4, 8, 4, 16, 8, 4, 4, False)
+    fast = lmmu_rtl.counters(*args)
+    one = lmmu_rtl.counters(*args, max_burst=4, outstanding=1)
+    assert (fast["CYCLES"], one["CYCLES"]) == (120, 177)
+    assert {k: v for k, v in one.items() if k not in TIMING} == \
+        {k: v for k, v in fast.items() if k not in TIMING}
+    lay = dict(W_ADDR=0x1000, W_STRIDE=32, X_ADDR=0x2000, X_STRIDE=16, Y_ADDR=0x3000,
+               Y_STRIDE=64, P_ADDR=0x4000)
+    assert lmmu_rtl.counters(*args, max_burst=4, outstanding=1, layout=lay) == one
+    lay["X_ADDR"] = 0x2000 - 8 * 16 - 4    # X row 8 (4 bytes, 1 beat) ends at 4 KiB: same
+    assert lmmu_rtl.counters(*args, max_burst=4, outstanding=1, layout=lay) == one
+    w_bound = (8, 8, 4, 8, 4, 8, 8, 4, 4, False)  # W (8 x 2 beats) is the later load
+    base = lmmu_rtl.cycles(*w_bound, max_burst=4, outstanding=1, layout=lay)
+    lay["W_ADDR"] = 0x1000 - 3 * 32 - 4    # W row 3 crosses 4 KiB: one more burst
+    assert lmmu_rtl.cycles(*w_bound, max_burst=4, outstanding=1, layout=lay) == base + 3
 
 
 # ------------------------------------------------------------------- RTL vs model
@@ -220,4 +245,7 @@ def test_rtl_counters_equal_the_model_default_verilator():
 
 @pytest.mark.sim
 def test_rtl_counters_equal_the_model_icarus():
-    _run(LMMU_4X4, [[20, 48, 24, 8, 16, 16, 0, 1]], "icarus", "model-4x4-icarus")
+    """Icarus, the 8x4 set (MAX_BURST 4, OUTSTANDING 1: the per-burst waits): an edge
+    case and one whose W rows cross 4 KiB."""
+    _run(SUPPORTED[3], [[9, 20, 5, 8, 4, 20, 1, 0],
+                        [40, 120, 12, 16, 8, 16, 1, 1]], "icarus", "model-8x4-icarus")

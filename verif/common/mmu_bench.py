@@ -212,10 +212,15 @@ def lmmu_plan(params: dict, workload: str,
 def lmmu_model(case: dict, params: dict, steady: bool = False) -> dict:
     from models import lmmu_rtl
 
+    from verif.lmmu.lmmu_bench import layout
+
     c = lmmu_rtl.counters(case["M"], case["K"], case["N"], case["TILE_M"], case["TILE_N"],
                           case["TILE_K"], params["ROWS"], params["COLS"],
                           1 if case["requant_en"] else 4,
-                          bool(case["bias_en"] or case["requant_en"]), steady=steady)
+                          bool(case["bias_en"] or case["requant_en"]), steady=steady,
+                          max_burst=params.get("MAX_BURST", 16),
+                          outstanding=params.get("OUTSTANDING", 8),
+                          layout=layout(case["M"], case["K"], case["N"], params["COLS"]))
     c.update(WR_BYTES0=0)
     return c
 
