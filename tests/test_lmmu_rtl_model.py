@@ -144,7 +144,7 @@ def test_cycle_exact_domain():
 
 
 def test_model_matches_every_measured_command():
-    """Every command measured on the RTL (three sets, the 8x4 one with four-beat bursts
+    """Every command measured on the RTL (all four sets, the 8x4 one with four-beat bursts
     and one outstanding burst, some of its rows crossing 4 KiB): all counters equal."""
     doc = json.loads(DATA.read_text())
     rows = doc["measurements"]
