@@ -1,5 +1,6 @@
 """`radacs bench mmu`: the plan of shapes, the report, bad arguments, and one short
-run in RTL whose cycles must equal the model (verif/common/mmu_bench.py)."""
+run in RTL per unit (HMMU, LMMU) whose counters must equal the model
+(verif/common/mmu_bench.py)."""
 from __future__ import annotations
 
 import json
@@ -45,7 +46,8 @@ def _radacs(*args):
 
 
 @pytest.mark.parametrize("args,msg", [
-    (["--ip", "lmmu"], "lmmu: the LMMU is not available yet"),
+    (["--ip", "lmmu", "-p", "ROWS=1"], "lmmu: ROWS must be >= 2, got 1"),
+    (["--ip", "lmmu", "--limit", "0"], "--limit must be >= 1, got 0"),
     (["--ip", "hmmu", "--limit", "0"], "--limit must be >= 1, got 0"),
     (["--ip", "hmmu", "-p", "ROWS=3"], "hmmu: ROWS must be a power of two in 2..32, got 3"),
 ])
@@ -72,6 +74,43 @@ def test_short_run_matches_the_model(tmp_path):
     assert "| RTL cycles | model cycles |" in js.with_suffix(".md").read_text()
 
 
+def test_lmmu_plan_sample_tiles_fit():
+    """The LMMU runs every shape (none skipped); a --limit sample is the smallest shapes
+    by M*K*N, tiled by models.lmmu_rtl.choose_tiles within the buffers, home = low-res."""
+    from ip.lmmu import DEFAULT
+    from ip.lmmu.lmmu_core import capacity_ok
+
+    run, skipped = mmu_bench.plan("lmmu", DEFAULT, "tiny-sdxl", limit=3)
+    assert skipped == [] and len(run) == 3
+    sizes = sorted(g.M * g.K * g.N for g in {g.shape: g for g in
+                                             unet.workload("tiny-sdxl")}.values())
+    assert sorted(c["M"] * c["K"] * c["N"] for c in run) == sizes[:3]
+    for c in run:
+        assert capacity_ok(DEFAULT, c["M"], c["K"], c["N"], c["TILE_M"], c["TILE_N"],
+                           c["TILE_K"]), c
+        assert c["home"] == (c["N"] < c["K"]) and c["bias_en"] == c["requant_en"] == 1
+
+
+@pytest.mark.sim
+def test_lmmu_short_run_matches_the_model(tmp_path):
+    """The two smallest tiny-SDXL shapes on the LMMU 4x4 set in Verilator: Y exact,
+    every counter equal to models.lmmu_rtl, the JSON and the table written."""
+    from ip.lmmu import SUPPORTED as LMMU_SETS
+
+    js = tmp_path / "bench.json"
+    doc = mmu_bench.bench("lmmu", dict(LMMU_SETS[0]), simulator="verilator", limit=2,
+                          json_path=js)
+    assert doc["passed"], doc
+    assert len(doc["rows"]) == 2 and doc["not_run"] == []
+    assert doc["summary"]["all_cycles_equal"] and doc["summary"]["all_y_exact"]
+    for r in doc["rows"]:
+        assert r["rtl_cycles"] == r["model_cycles"] and not r["counters_mismatch"], r
+        assert r["dram_bytes"] == r["dram_bytes_model"], r
+        assert r["sim_cycles_per_second"] > 0
+    assert json.loads(js.read_text())["rows"] == doc["rows"]
+    assert "| tiles M×N×K | RTL cycles | model cycles |" in js.with_suffix(".md").read_text()
+
+
 def test_committed_bench_is_current():
     """ip/hmmu/bench.json (the README's table) ran the default set on every shape of the
     current plan, and its model cycles are what models.hmmu_rtl predicts today."""
@@ -90,3 +129,32 @@ def test_committed_bench_is_current():
         assert r["rtl_cycles"] == r["model_cycles"] and r["y_exact"], r
     readme = (Path(hmmu.__file__).parent / "README.md").read_text()
     assert mmu_bench.table(doc).rstrip() in readme
+
+
+def test_committed_lmmu_bench_is_current():
+    """ip/lmmu/bench.json ran the default set on every distinct tiny-SDXL shape, and
+    models.lmmu_rtl still predicts its model cycles (and RTL = model) for its tiles.
+    (Re-planning every shape with choose_tiles takes about a minute: the tiles of the
+    smallest shapes are checked against today's plan.)"""
+    from pathlib import Path
+
+    import ip.lmmu as lmmu
+
+    doc = json.loads((Path(lmmu.__file__).parent / "bench.json").read_text())
+    assert doc["params"] == lmmu.check(lmmu.DEFAULT)
+    assert doc["module"] == lmmu.module_name(lmmu.DEFAULT)
+    shapes = {(s["M"], s["K"], s["N"]) for s in mmu_bench.shapes(doc["workload"])}
+    assert {(r["M"], r["K"], r["N"]) for r in doc["rows"]} == shapes and not doc["not_run"]
+    sample, _ = mmu_bench.plan("lmmu", doc["params"], doc["workload"], limit=4)
+    rows = {(r["M"], r["K"], r["N"]): r for r in doc["rows"]}
+    for c in sample:
+        r = rows[(c["M"], c["K"], c["N"])]
+        assert (r["TILE_M"], r["TILE_N"], r["TILE_K"]) == (c["TILE_M"], c["TILE_N"],
+                                                           c["TILE_K"]), r
+    for r in doc["rows"]:
+        if r["M"] * r["K"] * r["N"] > 5_000_000:
+            continue            # the largest shapes: the model takes seconds each
+        case = dict(r, bias_en=1, requant_en=1)
+        assert r["model_cycles"] == mmu_bench.lmmu_model(case, doc["params"])["CYCLES"], r
+        assert r["rtl_cycles"] == r["model_cycles"] and r["y_exact"], r
+    assert doc["summary"]["all_cycles_equal"] and doc["summary"]["all_y_exact"]

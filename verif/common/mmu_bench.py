@@ -5,14 +5,17 @@ For each distinct ``(M, K, N)`` of the workload (``models.unet.workload``) that 
 unit accepts, one command runs on the generated Verilog (Verilator by default) with
 cocotbext-axi ``AxiRam`` as DRAM and no pauses (the memory of the cycle model), bias
 and int8 requantisation on (the U-Net's output path).  Reported per shape: RTL
-cycles (the ``CYCLES`` register) and model cycles (``models.hmmu_rtl``), PE
-utilisation ``M*K*N / (ROWS*COLS*cycles)``, DRAM bytes per port (the byte counters)
+cycles (the ``CYCLES`` register) and model cycles (``models.hmmu_rtl``,
+``models.lmmu_rtl``), PE utilisation ``M*K*N / (ROWS*COLS*cycles)`` (and over the
+model's steady, pipeline-full cycles), DRAM bytes per port (the byte counters)
 against the model's and against the lower bound ``M*K + K*N + M*N*OB`` (and the
 issue's plain form ``M*K + K*N + M*N``), and simulation speed (cycles per wall
 second of the command, testbench included).  Y is checked bit-exactly on every shape.
 
-Shapes the unit rejects (HMMU: ``K`` above an X buffer half) are listed as not run.
-Home shapes: high-resolution (``N >= K``, ``models.unet.is_high_res``) for the HMMU.
+Shapes the unit rejects (HMMU: ``K`` above an X buffer half) are listed as not run;
+the LMMU runs every shape, tiled by ``models.lmmu_rtl.choose_tiles``.  Home shapes:
+high-resolution (``N >= K``, ``models.unet.is_high_res``) for the HMMU, the others
+(low-resolution) for the LMMU.
 The command exits 1 when a shape fails or its RTL cycles differ from the model.
 
 Writes ``ip/<ip>/bench.json`` and ``bench.md`` (or ``--json FILE``, the table next to
@@ -67,6 +70,116 @@ def hmmu_plan(params: dict, workload: str) -> tuple[list[dict], list[dict]]:
     return run, skipped
 
 
+def run_sim(ip: str, params: dict, simulator: str, corpus: list, tag: str = "bench"):
+    """Build (cached) and run ``verif.<ip>.<ip>_bench`` on ``corpus``; the
+    :class:`verif.common.runner.SimResult` and the list of measured cases (the module's
+    ``bench.json``).  Uses :func:`verif.common.runner.run` when the IP is registered in
+    ``ip.IPS``; otherwise (the LMMU while issue 4 is in progress) builds the top itself
+    into ``build/sim/<sim>/<module>/``."""
+    import ip as iplib
+    from verif.common import runner
+
+    if ip in iplib.IPS:
+        res = runner.run(ip, params, simulator, f"verif.{ip}.{ip}_bench",
+                         testcase=f"{ip}_bench", stress="none", corpus=corpus, tag=tag)
+    else:
+        res = _run_unregistered(ip, params, simulator, corpus, tag)
+    out = Path(res.results_xml).parent / "bench.json"
+    if not out.exists():
+        raise RuntimeError(f"the simulation wrote no results ({res.log}): "
+                           + "; ".join(f"{t.name}: {t.message}" for t in res.results))
+    return res, json.loads(out.read_text())
+
+
+def _run_unregistered(ip: str, params: dict, simulator: str, corpus: list, tag: str):
+    import hashlib
+    import importlib
+
+    from cocotb_tools.runner import get_runner
+
+    from ip.common import tools
+    from verif.common import runner
+
+    mod = importlib.import_module(f"ip.{ip}")
+    p = mod.check(params)
+    top = mod.module_name(p)
+    bdir = runner.BUILD_ROOT / simulator / top
+    tools.apply_tool_env()
+    # The conversion and the simulator build are skipped when the IP sources (every .py
+    # and .vlt under ip/) and the parameters are those of the last build and its binary
+    # exists.
+    h = hashlib.sha1(json.dumps(p, sort_keys=True).encode())
+    for f in sorted([*(REPO / "ip").rglob("*.py"), *(REPO / "ip").rglob("*.vlt")]):
+        h.update(f.relative_to(REPO).as_posix().encode() + f.read_bytes())
+    stamp = f"{simulator} {h.hexdigest()}"
+    binary = bdir / (top if simulator == "verilator" else "sim.vvp")
+    with runner._locked(runner.BUILD_ROOT / simulator / f".{top}.lock"):
+        stamp_file = bdir / ".radacs_stamp"
+        fresh = (binary.exists() and stamp_file.exists()
+                 and stamp_file.read_text() == stamp)
+        if not fresh:
+            stamp_file.unlink(missing_ok=True)
+            _convert_and_build(ip, mod, p, top, bdir, simulator)
+            stamp_file.write_text(stamp)
+    ident = hashlib.sha1(json.dumps([corpus, tag], sort_keys=True).encode()).hexdigest()[:10]
+    tdir = bdir / f"run_{ident}"
+    tdir.mkdir(parents=True, exist_ok=True)
+    cfile = tdir / "corpus.json"
+    cfile.write_text(json.dumps(corpus, indent=1, sort_keys=True))
+    jp = {k: v for k, v in p.items() if v is not None}
+    knobs = {"params": jp, "seed": 1, "stress": "none", "items": None, "inject_bug": False,
+             "coverage_dir": str(tdir / "coverage"), "corpus_file": str(cfile)}
+    env = {"RADACS_KNOBS": json.dumps(knobs), "PYTHONHASHSEED": "0",
+           "PYTHONFAULTHANDLER": "1"}
+    xml = tdir / "results.xml"
+    if xml.exists():
+        xml.unlink()
+    (tdir / "bench.json").unlink(missing_ok=True)
+    runner.run_cocotb(get_runner(simulator), test_module=f"verif.{ip}.{ip}_bench",
+                      hdl_toplevel=top, hdl_toplevel_lang="verilog", build_dir=str(bdir),
+                      test_dir=str(tdir), extra_env=env, testcase=f"{ip}_bench", seed=1,
+                      results_xml=str(xml), log_file=str(tdir / "sim.log"),
+                      timescale=("1ns", "1ps"))
+    return runner.SimResult(simulator, top, jp, 1, runner.parse_results(xml), xml,
+                            log=tdir / "sim.log")
+
+
+def _convert_and_build(ip, mod, p, top, bdir, simulator):
+    """Convert the top into ``bdir/src`` and build it for ``simulator``."""
+    import os
+    import subprocess
+
+    from cocotb_tools.runner import get_runner
+
+    gen = bdir / "gen_tmp"
+    gen.mkdir(parents=True, exist_ok=True)
+    code = ("import json, sys; from ip.%s import build; "
+            "inst, _ = build(json.loads(sys.argv[1])); "
+            "inst.convert(hdl='Verilog', path=sys.argv[2], name=sys.argv[3], "
+            "testbench=False, timescale='1ns/1ps')" % ip)
+    r = subprocess.run([sys.executable, "-c", code, json.dumps(p), str(gen), top],
+                       capture_output=True, text=True, cwd=str(REPO),
+                       env=dict(os.environ, PYTHONHASHSEED="0"))
+    if r.returncode != 0:
+        raise RuntimeError(f"conversion of {ip} failed:\n{r.stderr[-2000:]}")
+    new = gen / f"{top}.v"
+    src = bdir / "src" / new.name
+    src.parent.mkdir(parents=True, exist_ok=True)
+    if not src.exists() or src.read_bytes() != new.read_bytes():
+        src.write_bytes(new.read_bytes())
+    sources = [src]
+    vlt = Path(mod.__file__).parent / "lint.vlt"
+    if simulator == "verilator":
+        if vlt.exists():
+            sources = [vlt, src]
+        if "CFG_CXXFLAGS_PCH_I" not in os.environ.get("MAKEFLAGS", ""):
+            os.environ["MAKEFLAGS"] = (os.environ.get("MAKEFLAGS", "")
+                                       + " CFG_CXXFLAGS_PCH_I=-include").strip()
+    get_runner(simulator).build(sources=sources, hdl_toplevel=top, build_dir=str(bdir),
+                                timescale=("1ns", "1ps"), always=False,
+                                log_file=str(bdir / "build.log"))
+
+
 def hmmu_model(case: dict, params: dict) -> dict:
     from models import hmmu_rtl
 
@@ -77,29 +190,96 @@ def hmmu_model(case: dict, params: dict) -> dict:
     return c
 
 
+def lmmu_plan(params: dict, workload: str,
+              limit: int | None = None) -> tuple[list[dict], list[dict]]:
+    """(cases to run, shapes not run) for the LMMU with ``params``: every shape (with
+    ``limit``, the ``limit`` smallest by ``M*K*N``), with the tiles of
+    ``models.lmmu_rtl.choose_tiles`` (int8 output, bias and requant on)."""
+    from models import lmmu_rtl
+
+    run = []
+    todo = list(enumerate(shapes(workload, high_res_home=False)))
+    if limit is not None:
+        todo = sorted(todo, key=lambda e: (e[1]["M"] * e[1]["K"] * e[1]["N"], e[0]))[:limit]
+        todo.sort(key=lambda e: e[0])
+    for i, s in todo:
+        tm, tn, tk = lmmu_rtl.choose_tiles(s["M"], s["K"], s["N"], params, 1, True)
+        run.append({**s, "TILE_M": tm, "TILE_N": tn, "TILE_K": tk, "bias_en": 1,
+                    "requant_en": 1, "seed": 1000 + i})
+    return run, []
+
+
+def lmmu_model(case: dict, params: dict, steady: bool = False) -> dict:
+    from models import lmmu_rtl
+
+    from verif.lmmu.lmmu_bench import layout
+
+    c = lmmu_rtl.counters(case["M"], case["K"], case["N"], case["TILE_M"], case["TILE_N"],
+                          case["TILE_K"], params["ROWS"], params["COLS"],
+                          1 if case["requant_en"] else 4,
+                          bool(case["bias_en"] or case["requant_en"]), steady=steady,
+                          max_burst=params.get("MAX_BURST", 16),
+                          outstanding=params.get("OUTSTANDING", 8),
+                          layout=layout(case["M"], case["K"], case["N"], params["COLS"]))
+    c.update(WR_BYTES0=0)
+    return c
+
+
+def plan(ip: str, params: dict, workload: str,
+         limit: int | None = None) -> tuple[list[dict], list[dict]]:
+    """(cases, not run); with ``limit`` a deterministic sample of ``limit`` cases: the
+    shortest by model cycles (HMMU), the smallest by ``M*K*N`` (LMMU, whose tiler runs
+    the exact model on several candidates: planning every shape first would be slow)."""
+    if ip == "hmmu":
+        cases, skipped = hmmu_plan(params, workload)
+        if limit is not None:
+            cases = sorted(cases, key=lambda c: hmmu_model(c, params)["CYCLES"])[:limit]
+        return cases, skipped
+    return lmmu_plan(params, workload, limit)
+
+
+def model(ip: str, case: dict, params: dict) -> dict:
+    """The model's counters (and ``STEADY_CYCLES``) of one case."""
+    if ip == "hmmu":
+        from models import hmmu_rtl
+
+        c = hmmu_model(case, params)
+        c["STEADY_CYCLES"] = hmmu_rtl.counters(
+            case["M"], case["K"], case["N"], case["TILE_M"], params["ROWS"],
+            params["COLS"], 1 if case["requant_en"] else 4,
+            bool(case["bias_en"] or case["requant_en"]), steady=True)["STEADY_CYCLES"]
+        return c
+    return lmmu_model(case, params, steady=True)
+
+
+def tiles(case: dict) -> str:
+    """The tiling column: ``TILE_M`` (HMMU) or ``TILE_M x TILE_N x TILE_K`` (LMMU)."""
+    if "TILE_N" in case:
+        return f"{case['TILE_M']}×{case['TILE_N']}×{case['TILE_K']}"
+    return str(case["TILE_M"])
+
+
 def evaluate(ip: str, params: dict, case: dict, measured: dict) -> dict:
     """One row of the report from a case and its measured counters."""
     M, K, N = case["M"], case["K"], case["N"]
     ob = 1 if case["requant_en"] else 4
-    model = hmmu_model(case, params)
+    pred = model(ip, case, params)
+    steady = pred.pop("STEADY_CYCLES")
     got = measured["counters"]
     cyc = got["CYCLES"]
     pes = params["ROWS"] * params["COLS"]
-    from models import hmmu_rtl
-    steady = hmmu_rtl.counters(M, K, N, case["TILE_M"], params["ROWS"], params["COLS"], ob,
-                               bool(case["bias_en"] or case["requant_en"]),
-                               steady=True)["STEADY_CYCLES"]
     dram = {p: got[f"RD_BYTES{p}"] + got[f"WR_BYTES{p}"] for p in (0, 1)}
-    dram_model = {p: model[f"RD_BYTES{p}"] + model[f"WR_BYTES{p}"] for p in (0, 1)}
+    dram_model = {p: pred[f"RD_BYTES{p}"] + pred[f"WR_BYTES{p}"] for p in (0, 1)}
     lower = M * K + K * N + M * N * ob
     plain = M * K + K * N + M * N
     total = dram[0] + dram[1]
-    mismatch = sorted(n for n in model if got.get(n) != model[n])
+    mismatch = sorted(n for n in pred if got.get(n) != pred[n])
     return {
         "M": M, "K": K, "N": N, "count": case["count"], "layer": case["layer"],
         "op": case["op"], "home": case["home"], "TILE_M": case["TILE_M"],
-        "rtl_cycles": cyc, "model_cycles": model["CYCLES"],
-        "cycles_equal": cyc == model["CYCLES"], "counters_mismatch": mismatch,
+        **{k: case[k] for k in ("TILE_N", "TILE_K") if k in case},
+        "rtl_cycles": cyc, "model_cycles": pred["CYCLES"],
+        "cycles_equal": cyc == pred["CYCLES"], "counters_mismatch": mismatch,
         "y_exact": measured["y_exact"], "error": measured["error"],
         "utilisation": M * K * N / (pes * cyc) if cyc else 0.0,
         "steady_cycles": steady,
@@ -135,24 +315,32 @@ def summarise(rows: list[dict]) -> dict:
     }
 
 
+# What the steady utilisation leaves out, per unit: (table header, summary).
+STEADY_WHAT = {
+    "hmmu": ("stages only (pipeline full)", "stages only, no pre-load/epilogue"),
+    "lmmu": ("first to last pass, stalls included (pipeline full)",
+             "first to last pass, no first load/final store"),
+}
+
+
 def table(doc: dict) -> str:
     p = doc["params"]
     lines = [
         f"`radacs bench mmu --ip {doc['ip']}` on `{doc['module']}` ({doc['simulator']}), "
         f"workload {doc['workload']}: {doc['summary']['shapes_run']} distinct shapes run, "
         f"{len(doc['not_run'])} not run.  DRAM = AxiRam without pauses; bias and int8 "
-        f"requantisation on.  util = M·K·N / ({p['ROWS']}·{p['COLS']}·cycles), steady util the same over the model's stages only (pipeline full); bytes / "
+        f"requantisation on.  util = M·K·N / ({p['ROWS']}·{p['COLS']}·cycles), steady util the same over the model's {STEADY_WHAT[doc['ip']][0]}; bytes / "
         "bound = (RD + WR bytes) / (M·K + K·N + M·N); sim = simulated cycles per wall "
         "second (Verilator + cocotb testbench).",
         "",
-        "| M | K | N | count | home | TILE_M | RTL cycles | model cycles | util | steady util | DRAM bytes | bytes / bound | sim cycles/s |",
+        f"| M | K | N | count | home | {'TILE_M' if doc['ip'] == 'hmmu' else 'tiles M×N×K'} | RTL cycles | model cycles | util | steady util | DRAM bytes | bytes / bound | sim cycles/s |",
         "| ---: | ---: | ---: | ---: | :---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in doc["rows"]:
         eq = "" if r["cycles_equal"] and not r["counters_mismatch"] else " **≠**"
         lines.append(
             f"| {r['M']} | {r['K']} | {r['N']} | {r['count']} | {'yes' if r['home'] else ''} "
-            f"| {r['TILE_M']} | {r['rtl_cycles']} | {r['model_cycles']}{eq} "
+            f"| {tiles(r)} | {r['rtl_cycles']} | {r['model_cycles']}{eq} "
             f"| {100 * r['utilisation']:.1f} % | {100 * r['steady_utilisation']:.1f} % "
             f"| {r['dram_bytes']['0'] + r['dram_bytes']['1']} "
             f"| {r['bytes_over_plain_bound']:.3f} | {r['sim_cycles_per_second']:.0f} |")
@@ -166,7 +354,7 @@ def table(doc: dict) -> str:
                   f"{100 * sm['home_utilisation_min']:.1f} %, max "
                   f"{100 * sm['home_utilisation_max']:.1f} %, "
                   f"{sm['home_shapes_util_ge_95']} of {sm['home_shapes']} at >= 95 %; once the "
-                  f"pipeline is full (stages only, no pre-load/epilogue) median "
+                  f"pipeline is full ({STEADY_WHAT[doc['ip']][1]}) median "
                   f"{100 * sm['home_steady_utilisation_median']:.1f} %, min "
                   f"{100 * sm['home_steady_utilisation_min']:.1f} %, "
                   f"{sm['home_shapes_steady_util_ge_95']} at >= 95 %; DRAM bytes "
@@ -181,31 +369,19 @@ def table(doc: dict) -> str:
 
 def bench(ip: str, params: dict, workload: str = "tiny-sdxl", simulator: str = "verilator",
           limit: int | None = None, json_path=None, readme: bool = False) -> dict:
-    import ip as iplib
-    from verif.common import runner
+    import importlib
 
-    if ip == "lmmu":
-        raise ValueError("lmmu: the LMMU is not available yet (issue 4 in progress)")
     if ip not in IPS:
         raise ValueError(f"bench mmu: --ip must be one of {', '.join(IPS)}, got {ip!r}")
-    mod = iplib.get(ip)
+    if limit is not None and limit < 1:
+        raise ValueError(f"bench mmu: --limit must be >= 1, got {limit}")
+    mod = importlib.import_module(f"ip.{ip}")
     p = mod.check(params)
-    cases, skipped = hmmu_plan(p, workload)
-    if limit is not None:
-        if limit < 1:
-            raise ValueError(f"bench mmu: --limit must be >= 1, got {limit}")
-        # Deterministic sample: the `limit` shortest commands by model cycles.
-        cases = sorted(cases, key=lambda c: hmmu_model(c, p)["CYCLES"])[:limit]
+    cases, skipped = plan(ip, p, workload, limit)
     _log(f"{mod.module_name(p)} on {simulator}: {len(cases)} shapes of {workload} "
          f"({len(skipped)} not run)")
     t0 = time.time()
-    res = runner.run(ip, p, simulator, f"verif.{ip}.{ip}_bench", testcase=f"{ip}_bench",
-                     stress="none", corpus=cases, tag="bench")
-    out = Path(res.results_xml).parent / "bench.json"
-    if not out.exists():
-        raise RuntimeError(f"the simulation wrote no results ({res.log}): "
-                           + "; ".join(f"{t.name}: {t.message}" for t in res.results))
-    measured = json.loads(out.read_text())
+    res, measured = run_sim(ip, p, simulator, cases, tag="bench")
     rows = [evaluate(ip, p, c, m) for c, m in zip(cases, measured)]
     for r in rows:
         r["dram_bytes"] = {str(k): v for k, v in r["dram_bytes"].items()}
@@ -266,7 +442,8 @@ def register(subparsers) -> None:
     b.add_argument("--workload", default="tiny-sdxl", choices=sorted(MODELS))
     b.add_argument("--sim", default="verilator", choices=("verilator", "icarus"))
     b.add_argument("--limit", type=int, metavar="N",
-                   help="run only the N shortest shapes (a deterministic sample)")
+                   help="run only N shapes (a deterministic sample: the shortest by model "
+                   "cycles, LMMU: the smallest by M*K*N)")
     b.add_argument("--json", metavar="FILE", help="results file (default ip/<ip>/bench.json)")
     b.add_argument("--readme", action="store_true",
                    help="also replace the table between the bench-table markers of the README")
