@@ -256,7 +256,7 @@ reg [23:0] axil_regs0_0__rw_field14_0_value;
 wire axil_regs0_0__decode15_0_wsel;
 reg [23:0] axil_regs0_0__rw_field15_0_value;
 reg hmmu_core0_0_rd_cmd_valid;
-reg hmmu_core0_0_rd_cmd_ready;
+wire hmmu_core0_0_rd_cmd_ready;
 reg [31:0] hmmu_core0_0_rd_cmd_addr;
 reg [23:0] hmmu_core0_0_rd_cmd_row_bytes;
 reg [23:0] hmmu_core0_0_rd_cmd_rows;
@@ -267,7 +267,7 @@ reg hmmu_core0_0_rd_tready;
 wire hmmu_core0_0_rd_done;
 wire [1:0] hmmu_core0_0_rd_status;
 reg hmmu_core0_0_wr_cmd_valid;
-reg hmmu_core0_0_wr_cmd_ready;
+wire hmmu_core0_0_wr_cmd_ready;
 reg [31:0] hmmu_core0_0_wr_cmd_addr;
 reg [23:0] hmmu_core0_0_wr_cmd_row_bytes;
 reg [23:0] hmmu_core0_0_wr_cmd_rows;
@@ -770,20 +770,19 @@ reg signed [31:0] hmmu_core0_0_outstage0_0__lane7_0_s_q;
 reg [5:0] hmmu_core0_0_outstage0_0__lane7_0_sh1_q;
 reg [5:0] hmmu_core0_0_outstage0_0__lane7_0_sh2_q;
 wire axi_rd0_0_m_axis_tlast;
-reg [23:0] axi_rd0_0_row_beats;
-reg axi_rd0_0_accept;
+wire axi_rd0_0_accept;
 reg [31:0] axi_rd0_0_araddr_q;
 reg [7:0] axi_rd0_0_arlen_q;
 reg axi_rd0_0_arvalid_q;
-reg axi_rd0_0_bad;
+wire axi_rd0_0_bad;
 reg axi_rd0_0_busy_q;
 wire axi_rd0_0_cmd_last;
 reg [1:0] axi_rd0_0_code_q;
 reg axi_rd0_0_done_q;
 reg axi_rd0_0_err_q;
-wire axi_rd0_0_g_active;
-wire [31:0] axi_rd0_0_g_addr;
-wire [7:0] axi_rd0_0_g_lm1;
+reg axi_rd0_0_g_active;
+reg [31:0] axi_rd0_0_g_addr;
+reg [7:0] axi_rd0_0_g_lm1;
 reg [63:0] axi_rd0_0_out_data_q;
 reg axi_rd0_0_out_last_q;
 reg axi_rd0_0_out_valid_q;
@@ -795,22 +794,34 @@ reg axi_rd0_0_skid_last_q;
 reg axi_rd0_0_skid_valid_q;
 wire axi_rd0_0_start;
 wire axi_rd0_0_take;
+wire [19:0] axi_rd0_0_burst_gen0_0_a_page;
 reg axi_rd0_0_burst_gen0_0_active_q;
 reg [31:0] axi_rd0_0_burst_gen0_0_addr_q;
-reg [23:0] axi_rd0_0_burst_gen0_0_beats_left_q;
-reg [23:0] axi_rd0_0_burst_gen0_0_len_s;
-reg [31:0] axi_rd0_0_burst_gen0_0_row_addr_q;
-reg [23:0] axi_rd0_0_burst_gen0_0_row_beats_q;
+wire axi_rd0_0_burst_gen0_0_c1_full;
+wire axi_rd0_0_burst_gen0_0_c1_pg;
+reg axi_rd0_0_burst_gen0_0_c1_q;
+wire [8:0] axi_rd0_0_burst_gen0_0_inv_off;
+reg axi_rd0_0_burst_gen0_0_last_row_q;
+reg [23:0] axi_rd0_0_burst_gen0_0_left_m1_q;
+wire [9:0] axi_rd0_0_burst_gen0_0_low_pg;
+wire [8:0] axi_rd0_0_burst_gen0_0_more_to_page;
+wire [23:0] axi_rd0_0_burst_gen0_0_neg_page;
+reg [31:0] axi_rd0_0_burst_gen0_0_nrow_q;
+wire [8:0] axi_rd0_0_burst_gen0_0_off_full;
+reg axi_rd0_0_burst_gen0_0_page_end;
+reg axi_rd0_0_burst_gen0_0_rb_le_mb_q;
+reg [23:0] axi_rd0_0_burst_gen0_0_rbm1_q;
+reg axi_rd0_0_burst_gen0_0_row_end;
 reg [23:0] axi_rd0_0_burst_gen0_0_rows_left_q;
-wire [31:0] axi_rd0_0_burst_gen0_0_step_s;
+wire axi_rd0_0_burst_gen0_0_s_rb_le_mb;
+wire [20:0] axi_rd0_0_burst_gen0_0_s_rbm1;
+reg [20:0] axi_rd0_0_burst_gen0_0_s_whole_m;
 reg [31:0] axi_rd0_0_burst_gen0_0_stride_q;
-wire [23:0] axi_rd0_0_burst_gen0_0_to_page;
-reg [23:0] axi_wr0_0_row_beats;
-reg axi_wr0_0_accept;
+wire axi_wr0_0_accept;
 reg [31:0] axi_wr0_0_awaddr_q;
 reg [7:0] axi_wr0_0_awlen_q;
 reg axi_wr0_0_awvalid_q;
-reg axi_wr0_0_bad;
+wire axi_wr0_0_bad;
 reg [7:0] axi_wr0_0_beat_q;
 reg axi_wr0_0_busy_q;
 reg [1:0] axi_wr0_0_code_q;
@@ -819,10 +830,10 @@ reg axi_wr0_0_err_q;
 reg [3:0] axi_wr0_0_f_cnt_q;
 reg [2:0] axi_wr0_0_f_rd_q;
 reg [2:0] axi_wr0_0_f_wr_q;
-wire axi_wr0_0_g_active;
-wire [31:0] axi_wr0_0_g_addr;
+reg axi_wr0_0_g_active;
+reg [31:0] axi_wr0_0_g_addr;
 wire axi_wr0_0_g_end_row;
-wire [7:0] axi_wr0_0_g_lm1;
+reg [7:0] axi_wr0_0_g_lm1;
 wire axi_wr0_0_h_end;
 wire [7:0] axi_wr0_0_h_len;
 wire axi_wr0_0_in_fire;
@@ -841,16 +852,29 @@ reg [7:0] axi_wr0_0_skid_strb_q;
 reg axi_wr0_0_skid_valid_q;
 wire axi_wr0_0_start;
 wire axi_wr0_0_take;
+wire [19:0] axi_wr0_0_burst_gen1_0_a_page;
 reg axi_wr0_0_burst_gen1_0_active_q;
 reg [31:0] axi_wr0_0_burst_gen1_0_addr_q;
-reg [23:0] axi_wr0_0_burst_gen1_0_beats_left_q;
-reg [23:0] axi_wr0_0_burst_gen1_0_len_s;
-reg [31:0] axi_wr0_0_burst_gen1_0_row_addr_q;
-reg [23:0] axi_wr0_0_burst_gen1_0_row_beats_q;
+wire axi_wr0_0_burst_gen1_0_c1_full;
+wire axi_wr0_0_burst_gen1_0_c1_pg;
+reg axi_wr0_0_burst_gen1_0_c1_q;
+wire [8:0] axi_wr0_0_burst_gen1_0_inv_off;
+reg axi_wr0_0_burst_gen1_0_last_row_q;
+reg [23:0] axi_wr0_0_burst_gen1_0_left_m1_q;
+wire [9:0] axi_wr0_0_burst_gen1_0_low_pg;
+wire [8:0] axi_wr0_0_burst_gen1_0_more_to_page;
+wire [23:0] axi_wr0_0_burst_gen1_0_neg_page;
+reg [31:0] axi_wr0_0_burst_gen1_0_nrow_q;
+wire [8:0] axi_wr0_0_burst_gen1_0_off_full;
+reg axi_wr0_0_burst_gen1_0_page_end;
+reg axi_wr0_0_burst_gen1_0_rb_le_mb_q;
+reg [23:0] axi_wr0_0_burst_gen1_0_rbm1_q;
+reg axi_wr0_0_burst_gen1_0_row_end;
 reg [23:0] axi_wr0_0_burst_gen1_0_rows_left_q;
-wire [31:0] axi_wr0_0_burst_gen1_0_step_s;
+wire axi_wr0_0_burst_gen1_0_s_rb_le_mb;
+wire [20:0] axi_wr0_0_burst_gen1_0_s_rbm1;
+reg [20:0] axi_wr0_0_burst_gen1_0_s_whole_m;
 reg [31:0] axi_wr0_0_burst_gen1_0_stride_q;
-wire [23:0] axi_wr0_0_burst_gen1_0_to_page;
 reg hmmu_core0_0_dl_valid [0:4-1];
 reg hmmu_core0_0_dl_half [0:4-1];
 reg [23:0] hmmu_core0_0_dl_row [0:4-1];
@@ -6455,80 +6479,124 @@ always @(hmmu_core0_0_comp_busy, hmmu_core0_0_st_busy, hmmu_core0_0_rd_go, hmmu_
 end
 
 
-always @(hmmu_core0_0_rd_cmd_stride, hmmu_core0_0_rd_cmd_rows, axi_rd0_0_busy_q, hmmu_core0_0_rd_cmd_addr, hmmu_core0_0_rd_cmd_row_bytes, hmmu_core0_0_rd_cmd_valid) begin: axi_rd0_0_cmd_front0_0_front
-    reg [24-1:0] rb;
-    hmmu_core0_0_rd_cmd_ready = (!axi_rd0_0_busy_q);
-    axi_rd0_0_accept = (hmmu_core0_0_rd_cmd_valid && (!axi_rd0_0_busy_q));
-    axi_rd0_0_bad = ((hmmu_core0_0_rd_cmd_rows == 0) || (hmmu_core0_0_rd_cmd_row_bytes == 0) || (hmmu_core0_0_rd_cmd_addr[3-1:0] != 0) || (hmmu_core0_0_rd_cmd_stride[3-1:0] != 0));
-    rb = 24'h0;
-    rb = {3'h0, hmmu_core0_0_rd_cmd_row_bytes[24-1:3]};
-    if ((hmmu_core0_0_rd_cmd_row_bytes[3-1:0] != 0)) begin
-        rb = (rb + 1);
+
+assign hmmu_core0_0_rd_cmd_ready = (!axi_rd0_0_busy_q);
+assign axi_rd0_0_accept = (hmmu_core0_0_rd_cmd_valid && (!axi_rd0_0_busy_q));
+assign axi_rd0_0_bad = ((hmmu_core0_0_rd_cmd_rows == 0) || (hmmu_core0_0_rd_cmd_row_bytes == 0) || (hmmu_core0_0_rd_cmd_addr[3-1:0] != 0) || (hmmu_core0_0_rd_cmd_stride[3-1:0] != 0));
+
+
+
+assign axi_rd0_0_burst_gen0_0_inv_off = (~axi_rd0_0_burst_gen0_0_addr_q[12-1:3]);
+
+
+
+assign axi_rd0_0_burst_gen0_0_more_to_page = axi_rd0_0_burst_gen0_0_inv_off;
+
+
+always @(axi_rd0_0_burst_gen0_0_left_m1_q, axi_rd0_0_burst_gen0_0_c1_q, axi_rd0_0_burst_gen0_0_more_to_page) begin: axi_rd0_0_burst_gen0_0_classify
+    reg [9-1:0] n;
+    reg spill;
+    reg re;
+    n = 9'h0;
+    n = axi_rd0_0_burst_gen0_0_left_m1_q[9-1:0];
+    spill = 1'b0;
+    if ((axi_rd0_0_burst_gen0_0_more_to_page < n)) begin
+        spill = 1'b1;
     end
-    axi_rd0_0_row_beats = rb;
+    re = (axi_rd0_0_burst_gen0_0_c1_q && (!spill));
+    axi_rd0_0_burst_gen0_0_row_end = re;
+    axi_rd0_0_burst_gen0_0_page_end = ((!re) && (axi_rd0_0_burst_gen0_0_more_to_page <= 15));
 end
 
 
-
-assign axi_rd0_0_burst_gen0_0_to_page = (512 - {15'h0, axi_rd0_0_burst_gen0_0_addr_q[12-1:3]});
-
-
-always @(axi_rd0_0_burst_gen0_0_beats_left_q, axi_rd0_0_burst_gen0_0_to_page) begin: axi_rd0_0_burst_gen0_0_burst_len
-    reg [24-1:0] n;
-    n = 24'h0;
-    if ((axi_rd0_0_burst_gen0_0_beats_left_q > 16)) begin
-        n = 16;
+always @(axi_rd0_0_burst_gen0_0_addr_q, axi_rd0_0_burst_gen0_0_more_to_page, axi_rd0_0_burst_gen0_0_left_m1_q, axi_rd0_0_burst_gen0_0_page_end, axi_rd0_0_burst_gen0_0_active_q, axi_rd0_0_burst_gen0_0_row_end) begin: axi_rd0_0_burst_gen0_0_offer
+    axi_rd0_0_g_active = axi_rd0_0_burst_gen0_0_active_q;
+    axi_rd0_0_g_addr = axi_rd0_0_burst_gen0_0_addr_q;
+    if (axi_rd0_0_burst_gen0_0_row_end) begin
+        axi_rd0_0_g_lm1 = axi_rd0_0_burst_gen0_0_left_m1_q[8-1:0];
+    end
+    else if (axi_rd0_0_burst_gen0_0_page_end) begin
+        axi_rd0_0_g_lm1 = axi_rd0_0_burst_gen0_0_more_to_page[8-1:0];
     end
     else begin
-        n = axi_rd0_0_burst_gen0_0_beats_left_q;
+        axi_rd0_0_g_lm1 = 15;
     end
-    if ((axi_rd0_0_burst_gen0_0_to_page < n)) begin
-        n = axi_rd0_0_burst_gen0_0_to_page;
+end
+
+
+always @(hmmu_core0_0_rd_cmd_row_bytes) begin: axi_rd0_0_burst_gen0_0_row_whole
+    if ((hmmu_core0_0_rd_cmd_row_bytes[3-1:0] == 0)) begin
+        axi_rd0_0_burst_gen0_0_s_whole_m = 2097151;
     end
-    axi_rd0_0_burst_gen0_0_len_s = n;
+    else begin
+        axi_rd0_0_burst_gen0_0_s_whole_m = 0;
+    end
 end
 
 
 
-assign axi_rd0_0_g_active = axi_rd0_0_burst_gen0_0_active_q;
-assign axi_rd0_0_g_addr = axi_rd0_0_burst_gen0_0_addr_q;
-assign axi_rd0_0_g_lm1 = (axi_rd0_0_burst_gen0_0_len_s[8-1:0] - 1);
-assign axi_rd0_0_burst_gen0_0_step_s = {20'h0, axi_rd0_0_burst_gen0_0_len_s[9-1:0], 3'h0};
+assign axi_rd0_0_burst_gen0_0_off_full = (axi_rd0_0_burst_gen0_0_addr_q[12-1:3] + 16);
+assign axi_rd0_0_burst_gen0_0_a_page = (axi_rd0_0_burst_gen0_0_addr_q[32-1:12] + 1);
+assign axi_rd0_0_burst_gen0_0_neg_page = {15'h7fff, axi_rd0_0_burst_gen0_0_addr_q[12-1:3]};
+assign axi_rd0_0_burst_gen0_0_low_pg = (axi_rd0_0_burst_gen0_0_left_m1_q[10-1:0] + axi_rd0_0_burst_gen0_0_neg_page[10-1:0]);
+assign axi_rd0_0_burst_gen0_0_c1_full = (axi_rd0_0_burst_gen0_0_left_m1_q <= 31);
+assign axi_rd0_0_burst_gen0_0_s_rbm1 = (hmmu_core0_0_rd_cmd_row_bytes[24-1:3] + axi_rd0_0_burst_gen0_0_s_whole_m);
+assign axi_rd0_0_burst_gen0_0_s_rb_le_mb = (hmmu_core0_0_rd_cmd_row_bytes <= 128);
+
+
+
+assign axi_rd0_0_burst_gen0_0_c1_pg = (axi_rd0_0_burst_gen0_0_c1_full && (axi_rd0_0_burst_gen0_0_low_pg <= 15));
 
 
 always @(posedge clk) begin: axi_rd0_0_burst_gen0_0_advance
     if (rst_n == 0) begin
         axi_rd0_0_burst_gen0_0_addr_q <= 0;
-        axi_rd0_0_burst_gen0_0_row_beats_q <= 0;
         axi_rd0_0_burst_gen0_0_stride_q <= 0;
+        axi_rd0_0_burst_gen0_0_left_m1_q <= 0;
         axi_rd0_0_burst_gen0_0_rows_left_q <= 0;
-        axi_rd0_0_burst_gen0_0_row_addr_q <= 0;
+        axi_rd0_0_burst_gen0_0_c1_q <= 0;
+        axi_rd0_0_burst_gen0_0_rbm1_q <= 0;
         axi_rd0_0_burst_gen0_0_active_q <= 0;
-        axi_rd0_0_burst_gen0_0_beats_left_q <= 0;
+        axi_rd0_0_burst_gen0_0_last_row_q <= 0;
+        axi_rd0_0_burst_gen0_0_nrow_q <= 0;
+        axi_rd0_0_burst_gen0_0_rb_le_mb_q <= 0;
     end
     else begin
-        if (axi_rd0_0_start) begin
+        if (axi_rd0_0_accept) begin
+            if (axi_rd0_0_start) begin
+                axi_rd0_0_burst_gen0_0_active_q <= 1;
+            end
             axi_rd0_0_burst_gen0_0_addr_q <= hmmu_core0_0_rd_cmd_addr;
-            axi_rd0_0_burst_gen0_0_row_addr_q <= hmmu_core0_0_rd_cmd_addr;
+            axi_rd0_0_burst_gen0_0_nrow_q <= (hmmu_core0_0_rd_cmd_addr + hmmu_core0_0_rd_cmd_stride);
             axi_rd0_0_burst_gen0_0_stride_q <= hmmu_core0_0_rd_cmd_stride;
             axi_rd0_0_burst_gen0_0_rows_left_q <= hmmu_core0_0_rd_cmd_rows;
-            axi_rd0_0_burst_gen0_0_row_beats_q <= axi_rd0_0_row_beats;
-            axi_rd0_0_burst_gen0_0_beats_left_q <= axi_rd0_0_row_beats;
-            axi_rd0_0_burst_gen0_0_active_q <= 1;
+            axi_rd0_0_burst_gen0_0_last_row_q <= (hmmu_core0_0_rd_cmd_rows == 1);
+            axi_rd0_0_burst_gen0_0_rbm1_q <= {3'h0, axi_rd0_0_burst_gen0_0_s_rbm1};
+            axi_rd0_0_burst_gen0_0_left_m1_q <= {3'h0, axi_rd0_0_burst_gen0_0_s_rbm1};
+            axi_rd0_0_burst_gen0_0_rb_le_mb_q <= axi_rd0_0_burst_gen0_0_s_rb_le_mb;
+            axi_rd0_0_burst_gen0_0_c1_q <= axi_rd0_0_burst_gen0_0_s_rb_le_mb;
         end
         else if ((axi_rd0_0_take && axi_rd0_0_burst_gen0_0_active_q)) begin
-            if ((axi_rd0_0_burst_gen0_0_len_s == axi_rd0_0_burst_gen0_0_beats_left_q)) begin
-                if ((axi_rd0_0_burst_gen0_0_rows_left_q == 1)) begin
+            if (axi_rd0_0_burst_gen0_0_row_end) begin
+                if (axi_rd0_0_burst_gen0_0_last_row_q) begin
                     axi_rd0_0_burst_gen0_0_active_q <= 0;
                 end
                 axi_rd0_0_burst_gen0_0_rows_left_q <= (axi_rd0_0_burst_gen0_0_rows_left_q - 1);
-                axi_rd0_0_burst_gen0_0_row_addr_q <= (axi_rd0_0_burst_gen0_0_row_addr_q + axi_rd0_0_burst_gen0_0_stride_q);
-                axi_rd0_0_burst_gen0_0_addr_q <= (axi_rd0_0_burst_gen0_0_row_addr_q + axi_rd0_0_burst_gen0_0_stride_q);
-                axi_rd0_0_burst_gen0_0_beats_left_q <= axi_rd0_0_burst_gen0_0_row_beats_q;
+                axi_rd0_0_burst_gen0_0_last_row_q <= (axi_rd0_0_burst_gen0_0_rows_left_q == 2);
+                axi_rd0_0_burst_gen0_0_addr_q <= axi_rd0_0_burst_gen0_0_nrow_q;
+                axi_rd0_0_burst_gen0_0_nrow_q <= (axi_rd0_0_burst_gen0_0_nrow_q + axi_rd0_0_burst_gen0_0_stride_q);
+                axi_rd0_0_burst_gen0_0_left_m1_q <= axi_rd0_0_burst_gen0_0_rbm1_q;
+                axi_rd0_0_burst_gen0_0_c1_q <= axi_rd0_0_burst_gen0_0_rb_le_mb_q;
+            end
+            else if (axi_rd0_0_burst_gen0_0_page_end) begin
+                axi_rd0_0_burst_gen0_0_addr_q <= {axi_rd0_0_burst_gen0_0_a_page, 12'h0};
+                axi_rd0_0_burst_gen0_0_left_m1_q <= (axi_rd0_0_burst_gen0_0_left_m1_q + axi_rd0_0_burst_gen0_0_neg_page);
+                axi_rd0_0_burst_gen0_0_c1_q <= axi_rd0_0_burst_gen0_0_c1_pg;
             end
             else begin
-                axi_rd0_0_burst_gen0_0_addr_q <= (axi_rd0_0_burst_gen0_0_addr_q + axi_rd0_0_burst_gen0_0_step_s);
-                axi_rd0_0_burst_gen0_0_beats_left_q <= (axi_rd0_0_burst_gen0_0_beats_left_q - axi_rd0_0_burst_gen0_0_len_s);
+                axi_rd0_0_burst_gen0_0_addr_q <= {axi_rd0_0_burst_gen0_0_addr_q[32-1:12], axi_rd0_0_burst_gen0_0_off_full, 3'h0};
+                axi_rd0_0_burst_gen0_0_left_m1_q <= (axi_rd0_0_burst_gen0_0_left_m1_q - 16);
+                axi_rd0_0_burst_gen0_0_c1_q <= axi_rd0_0_burst_gen0_0_c1_full;
             end
         end
     end
@@ -6665,84 +6733,128 @@ always @(posedge clk) begin: axi_rd0_0_fsm
 end
 
 
-always @(hmmu_core0_0_wr_cmd_stride, hmmu_core0_0_wr_cmd_rows, axi_wr0_0_busy_q, hmmu_core0_0_wr_cmd_addr, hmmu_core0_0_wr_cmd_row_bytes, hmmu_core0_0_wr_cmd_valid) begin: axi_wr0_0_cmd_front1_0_front
-    reg [24-1:0] rb;
-    hmmu_core0_0_wr_cmd_ready = (!axi_wr0_0_busy_q);
-    axi_wr0_0_accept = (hmmu_core0_0_wr_cmd_valid && (!axi_wr0_0_busy_q));
-    axi_wr0_0_bad = ((hmmu_core0_0_wr_cmd_rows == 0) || (hmmu_core0_0_wr_cmd_row_bytes == 0) || (hmmu_core0_0_wr_cmd_addr[3-1:0] != 0) || (hmmu_core0_0_wr_cmd_stride[3-1:0] != 0));
-    rb = 24'h0;
-    rb = {3'h0, hmmu_core0_0_wr_cmd_row_bytes[24-1:3]};
-    if ((hmmu_core0_0_wr_cmd_row_bytes[3-1:0] != 0)) begin
-        rb = (rb + 1);
+
+assign hmmu_core0_0_wr_cmd_ready = (!axi_wr0_0_busy_q);
+assign axi_wr0_0_accept = (hmmu_core0_0_wr_cmd_valid && (!axi_wr0_0_busy_q));
+assign axi_wr0_0_bad = ((hmmu_core0_0_wr_cmd_rows == 0) || (hmmu_core0_0_wr_cmd_row_bytes == 0) || (hmmu_core0_0_wr_cmd_addr[3-1:0] != 0) || (hmmu_core0_0_wr_cmd_stride[3-1:0] != 0));
+
+
+
+assign axi_wr0_0_burst_gen1_0_inv_off = (~axi_wr0_0_burst_gen1_0_addr_q[12-1:3]);
+
+
+
+assign axi_wr0_0_burst_gen1_0_more_to_page = axi_wr0_0_burst_gen1_0_inv_off;
+
+
+always @(axi_wr0_0_burst_gen1_0_left_m1_q, axi_wr0_0_burst_gen1_0_c1_q, axi_wr0_0_burst_gen1_0_more_to_page) begin: axi_wr0_0_burst_gen1_0_classify
+    reg [9-1:0] n;
+    reg spill;
+    reg re;
+    n = 9'h0;
+    n = axi_wr0_0_burst_gen1_0_left_m1_q[9-1:0];
+    spill = 1'b0;
+    if ((axi_wr0_0_burst_gen1_0_more_to_page < n)) begin
+        spill = 1'b1;
     end
-    axi_wr0_0_row_beats = rb;
+    re = (axi_wr0_0_burst_gen1_0_c1_q && (!spill));
+    axi_wr0_0_burst_gen1_0_row_end = re;
+    axi_wr0_0_burst_gen1_0_page_end = ((!re) && (axi_wr0_0_burst_gen1_0_more_to_page <= 15));
 end
 
 
-
-assign axi_wr0_0_burst_gen1_0_to_page = (512 - {15'h0, axi_wr0_0_burst_gen1_0_addr_q[12-1:3]});
-
-
-always @(axi_wr0_0_burst_gen1_0_beats_left_q, axi_wr0_0_burst_gen1_0_to_page) begin: axi_wr0_0_burst_gen1_0_burst_len
-    reg [24-1:0] n;
-    n = 24'h0;
-    if ((axi_wr0_0_burst_gen1_0_beats_left_q > 16)) begin
-        n = 16;
+always @(axi_wr0_0_burst_gen1_0_addr_q, axi_wr0_0_burst_gen1_0_more_to_page, axi_wr0_0_burst_gen1_0_left_m1_q, axi_wr0_0_burst_gen1_0_page_end, axi_wr0_0_burst_gen1_0_active_q, axi_wr0_0_burst_gen1_0_row_end) begin: axi_wr0_0_burst_gen1_0_offer
+    axi_wr0_0_g_active = axi_wr0_0_burst_gen1_0_active_q;
+    axi_wr0_0_g_addr = axi_wr0_0_burst_gen1_0_addr_q;
+    if (axi_wr0_0_burst_gen1_0_row_end) begin
+        axi_wr0_0_g_lm1 = axi_wr0_0_burst_gen1_0_left_m1_q[8-1:0];
+    end
+    else if (axi_wr0_0_burst_gen1_0_page_end) begin
+        axi_wr0_0_g_lm1 = axi_wr0_0_burst_gen1_0_more_to_page[8-1:0];
     end
     else begin
-        n = axi_wr0_0_burst_gen1_0_beats_left_q;
+        axi_wr0_0_g_lm1 = 15;
     end
-    if ((axi_wr0_0_burst_gen1_0_to_page < n)) begin
-        n = axi_wr0_0_burst_gen1_0_to_page;
-    end
-    axi_wr0_0_burst_gen1_0_len_s = n;
 end
 
 
 
-assign axi_wr0_0_g_active = axi_wr0_0_burst_gen1_0_active_q;
-assign axi_wr0_0_g_addr = axi_wr0_0_burst_gen1_0_addr_q;
-assign axi_wr0_0_g_lm1 = (axi_wr0_0_burst_gen1_0_len_s[8-1:0] - 1);
-assign axi_wr0_0_burst_gen1_0_step_s = {20'h0, axi_wr0_0_burst_gen1_0_len_s[9-1:0], 3'h0};
+assign axi_wr0_0_g_end_row = axi_wr0_0_burst_gen1_0_row_end;
+
+
+always @(hmmu_core0_0_wr_cmd_row_bytes) begin: axi_wr0_0_burst_gen1_0_row_whole
+    if ((hmmu_core0_0_wr_cmd_row_bytes[3-1:0] == 0)) begin
+        axi_wr0_0_burst_gen1_0_s_whole_m = 2097151;
+    end
+    else begin
+        axi_wr0_0_burst_gen1_0_s_whole_m = 0;
+    end
+end
 
 
 
-assign axi_wr0_0_g_end_row = (axi_wr0_0_burst_gen1_0_len_s == axi_wr0_0_burst_gen1_0_beats_left_q);
+assign axi_wr0_0_burst_gen1_0_off_full = (axi_wr0_0_burst_gen1_0_addr_q[12-1:3] + 16);
+assign axi_wr0_0_burst_gen1_0_a_page = (axi_wr0_0_burst_gen1_0_addr_q[32-1:12] + 1);
+assign axi_wr0_0_burst_gen1_0_neg_page = {15'h7fff, axi_wr0_0_burst_gen1_0_addr_q[12-1:3]};
+assign axi_wr0_0_burst_gen1_0_low_pg = (axi_wr0_0_burst_gen1_0_left_m1_q[10-1:0] + axi_wr0_0_burst_gen1_0_neg_page[10-1:0]);
+assign axi_wr0_0_burst_gen1_0_c1_full = (axi_wr0_0_burst_gen1_0_left_m1_q <= 31);
+assign axi_wr0_0_burst_gen1_0_s_rbm1 = (hmmu_core0_0_wr_cmd_row_bytes[24-1:3] + axi_wr0_0_burst_gen1_0_s_whole_m);
+assign axi_wr0_0_burst_gen1_0_s_rb_le_mb = (hmmu_core0_0_wr_cmd_row_bytes <= 128);
+
+
+
+assign axi_wr0_0_burst_gen1_0_c1_pg = (axi_wr0_0_burst_gen1_0_c1_full && (axi_wr0_0_burst_gen1_0_low_pg <= 15));
 
 
 always @(posedge clk) begin: axi_wr0_0_burst_gen1_0_advance
     if (rst_n == 0) begin
         axi_wr0_0_burst_gen1_0_addr_q <= 0;
-        axi_wr0_0_burst_gen1_0_row_beats_q <= 0;
         axi_wr0_0_burst_gen1_0_stride_q <= 0;
+        axi_wr0_0_burst_gen1_0_left_m1_q <= 0;
         axi_wr0_0_burst_gen1_0_rows_left_q <= 0;
-        axi_wr0_0_burst_gen1_0_row_addr_q <= 0;
+        axi_wr0_0_burst_gen1_0_c1_q <= 0;
+        axi_wr0_0_burst_gen1_0_rbm1_q <= 0;
         axi_wr0_0_burst_gen1_0_active_q <= 0;
-        axi_wr0_0_burst_gen1_0_beats_left_q <= 0;
+        axi_wr0_0_burst_gen1_0_last_row_q <= 0;
+        axi_wr0_0_burst_gen1_0_nrow_q <= 0;
+        axi_wr0_0_burst_gen1_0_rb_le_mb_q <= 0;
     end
     else begin
-        if (axi_wr0_0_start) begin
+        if (axi_wr0_0_accept) begin
+            if (axi_wr0_0_start) begin
+                axi_wr0_0_burst_gen1_0_active_q <= 1;
+            end
             axi_wr0_0_burst_gen1_0_addr_q <= hmmu_core0_0_wr_cmd_addr;
-            axi_wr0_0_burst_gen1_0_row_addr_q <= hmmu_core0_0_wr_cmd_addr;
+            axi_wr0_0_burst_gen1_0_nrow_q <= (hmmu_core0_0_wr_cmd_addr + hmmu_core0_0_wr_cmd_stride);
             axi_wr0_0_burst_gen1_0_stride_q <= hmmu_core0_0_wr_cmd_stride;
             axi_wr0_0_burst_gen1_0_rows_left_q <= hmmu_core0_0_wr_cmd_rows;
-            axi_wr0_0_burst_gen1_0_row_beats_q <= axi_wr0_0_row_beats;
-            axi_wr0_0_burst_gen1_0_beats_left_q <= axi_wr0_0_row_beats;
-            axi_wr0_0_burst_gen1_0_active_q <= 1;
+            axi_wr0_0_burst_gen1_0_last_row_q <= (hmmu_core0_0_wr_cmd_rows == 1);
+            axi_wr0_0_burst_gen1_0_rbm1_q <= {3'h0, axi_wr0_0_burst_gen1_0_s_rbm1};
+            axi_wr0_0_burst_gen1_0_left_m1_q <= {3'h0, axi_wr0_0_burst_gen1_0_s_rbm1};
+            axi_wr0_0_burst_gen1_0_rb_le_mb_q <= axi_wr0_0_burst_gen1_0_s_rb_le_mb;
+            axi_wr0_0_burst_gen1_0_c1_q <= axi_wr0_0_burst_gen1_0_s_rb_le_mb;
         end
         else if ((axi_wr0_0_take && axi_wr0_0_burst_gen1_0_active_q)) begin
-            if ((axi_wr0_0_burst_gen1_0_len_s == axi_wr0_0_burst_gen1_0_beats_left_q)) begin
-                if ((axi_wr0_0_burst_gen1_0_rows_left_q == 1)) begin
+            if (axi_wr0_0_burst_gen1_0_row_end) begin
+                if (axi_wr0_0_burst_gen1_0_last_row_q) begin
                     axi_wr0_0_burst_gen1_0_active_q <= 0;
                 end
                 axi_wr0_0_burst_gen1_0_rows_left_q <= (axi_wr0_0_burst_gen1_0_rows_left_q - 1);
-                axi_wr0_0_burst_gen1_0_row_addr_q <= (axi_wr0_0_burst_gen1_0_row_addr_q + axi_wr0_0_burst_gen1_0_stride_q);
-                axi_wr0_0_burst_gen1_0_addr_q <= (axi_wr0_0_burst_gen1_0_row_addr_q + axi_wr0_0_burst_gen1_0_stride_q);
-                axi_wr0_0_burst_gen1_0_beats_left_q <= axi_wr0_0_burst_gen1_0_row_beats_q;
+                axi_wr0_0_burst_gen1_0_last_row_q <= (axi_wr0_0_burst_gen1_0_rows_left_q == 2);
+                axi_wr0_0_burst_gen1_0_addr_q <= axi_wr0_0_burst_gen1_0_nrow_q;
+                axi_wr0_0_burst_gen1_0_nrow_q <= (axi_wr0_0_burst_gen1_0_nrow_q + axi_wr0_0_burst_gen1_0_stride_q);
+                axi_wr0_0_burst_gen1_0_left_m1_q <= axi_wr0_0_burst_gen1_0_rbm1_q;
+                axi_wr0_0_burst_gen1_0_c1_q <= axi_wr0_0_burst_gen1_0_rb_le_mb_q;
+            end
+            else if (axi_wr0_0_burst_gen1_0_page_end) begin
+                axi_wr0_0_burst_gen1_0_addr_q <= {axi_wr0_0_burst_gen1_0_a_page, 12'h0};
+                axi_wr0_0_burst_gen1_0_left_m1_q <= (axi_wr0_0_burst_gen1_0_left_m1_q + axi_wr0_0_burst_gen1_0_neg_page);
+                axi_wr0_0_burst_gen1_0_c1_q <= axi_wr0_0_burst_gen1_0_c1_pg;
             end
             else begin
-                axi_wr0_0_burst_gen1_0_addr_q <= (axi_wr0_0_burst_gen1_0_addr_q + axi_wr0_0_burst_gen1_0_step_s);
-                axi_wr0_0_burst_gen1_0_beats_left_q <= (axi_wr0_0_burst_gen1_0_beats_left_q - axi_wr0_0_burst_gen1_0_len_s);
+                axi_wr0_0_burst_gen1_0_addr_q <= {axi_wr0_0_burst_gen1_0_addr_q[32-1:12], axi_wr0_0_burst_gen1_0_off_full, 3'h0};
+                axi_wr0_0_burst_gen1_0_left_m1_q <= (axi_wr0_0_burst_gen1_0_left_m1_q - 16);
+                axi_wr0_0_burst_gen1_0_c1_q <= axi_wr0_0_burst_gen1_0_c1_full;
             end
         end
     end
