@@ -74,3 +74,18 @@ def test_scoreboard_catches_injected_bug(sim, radacs_seed):
     assert not res.passed, "the scoreboard did not catch the injected model bug"
     msg = res.results[0].message
     assert "byte(s) differ" in msg and "Expected" in msg, msg
+
+
+@pytest.mark.sim
+@pytest.mark.xfail(strict=True, reason="RTL finding: STATUS.busy falls two cycles before "
+                   "STATUS.done rises (ip/lmmu/lmmu.py: r_status_busy = core_busy, done via "
+                   "done_set and the register block); remove this mark when fixed")
+def test_status_busy_done_gap(radacs_seed):
+    """Reproducer: after a start, STATUS never reads busy 0 / done 0 before done."""
+    if "icarus" not in selected_sims():
+        pytest.skip("icarus not selected by RADACS_SIMS")
+    params = plan.DEFAULT["icarus"][0]
+    res = runner.run("lmmu", params, "icarus", "verif.lmmu.lmmu_repro",
+                     testcase="status_busy_done_gap", seed=radacs_seed, tag="repro")
+    assert len(res.results) == 1, res.summary()
+    assert res.passed, res.summary()

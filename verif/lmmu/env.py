@@ -121,6 +121,7 @@ class LmmuItem(uvm_sequence_item):
         self.stress = "random"
         self.inflight: dict = {}
         self.abort_err = None
+        self.outstanding_at_done: dict = {}
 
     @property
     def out_bytes(self):
@@ -409,6 +410,12 @@ class LmmuDriver(uvm_driver):
                 self.busy = False
                 continue
             st = await self.wait_done(item, self.limit_cycles(item))
+            if st is not None:
+                b = env.monitor.bus
+                item.outstanding_at_done = {
+                    p: {"read bursts": b[p]["ar"] - b[p]["rl"],
+                        "write bursts without B": b[p]["aw"] - b[p]["b"]}
+                    for p in PORTS if b[p]["ar"] - b[p]["rl"] or b[p]["aw"] - b[p]["b"]}
             if st is None:
                 env.monitor.end(item, None, env.dram.snapshot(), {}, checks)
                 # Recover with a port reset so the rest of the test still runs.
@@ -474,9 +481,11 @@ class LmmuDriver(uvm_driver):
                                            if self.knobs.stress != "none" else None)
             # A soft reset is an abort: the transfers in flight complete, then done with
             # ERR_ABORTED, unless the command had ended.
+            # Poll STATUS.done (not "busy low": STATUS.busy falls two cycles before
+            # STATUS.done rises, see tests/test_lmmu_sim.py::test_status_busy_done_gap).
             st = await self.rreg("STATUS")
             for _ in range(2000):
-                if not st & 1:
+                if st & 2 or not (st & 1 or busy):
                     break
                 await ClockCycles(clk, 50)
                 st = await self.rreg("STATUS")
@@ -592,6 +601,10 @@ class LmmuScoreboard(ScoreboardBase):
             self.error(f"{tag}: STATUS.error = {res.err}, expected {want_err}")
             return
         bus0, bus1 = res.bus["m0_axi"], res.bus["m1_axi"]
+        if item.outstanding_at_done:
+            self.error(f"{tag}: STATUS.done read while AXI bursts were still outstanding "
+                       f"(the transfers in flight must complete before done): "
+                       f"{item.outstanding_at_done}")
         if item.irq_en and res.irq_rises != 1 or not item.irq_en and res.irq_rises:
             self.error(f"{tag}: irq rose {res.irq_rises} time(s), irq_en={int(item.irq_en)}")
         if want_err in (rm.ERR_ZERO_DIM, rm.ERR_CAPACITY, rm.ERR_MISALIGNED):
