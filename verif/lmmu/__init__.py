@@ -1,6 +1,8 @@
 """Verification of the LMMU top (``ip/lmmu``): pyuvm env (env.py), cocotb tests
-(lmmu_tests.py), the bring-up smoke test (lmmu_smoke.py, tests/test_lmmu_smoke.py) and
-the regression plan below (tests/test_lmmu_sim.py)."""
+(lmmu_tests.py), the bring-up smoke test (lmmu_smoke.py, tests/test_lmmu_smoke.py),
+minimal reproducers of RTL findings (lmmu_repro.py) and the regression plan below
+(tests/test_lmmu_sim.py).  The IP-independent parts of the env are shared with the HMMU
+in verif/common/mmu_env.py."""
 from __future__ import annotations
 
 from functools import lru_cache
