@@ -117,6 +117,16 @@ def make_csr(dut, rng, stress, prefix="s_axil") -> AxiLiteMaster:
     return csr
 
 
+def release(ch, mode, rng):
+    """Give a channel held with ``set_pause_generator(itertools.repeat(1))`` its stress
+    pauses back.  cocotbext-axi keeps the last pause value when its generator is removed
+    (``set_pause_generator(None)``), so for ``none`` the pause is cleared explicitly: a
+    held channel would otherwise stay paused forever."""
+    ch.set_pause_generator(pause_generator(mode, rng) if mode != "none" else None)
+    if mode == "none":
+        ch.pause = False
+
+
 def set_csr_stress(csr, mode, rng):
     w, r = csr.write_if, csr.read_if
     for ch in (w.aw_channel, w.w_channel, w.b_channel, r.ar_channel, r.r_channel):

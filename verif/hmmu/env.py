@@ -41,7 +41,6 @@ from models import hmmu_rtl
 from models.gemm import gemm
 from models.quant import requantize
 from verif.common import mmu_env as me
-from verif.common.pause import pause_generator
 from verif.common.uvm import CoverageBase, ResetAgent, ScoreboardBase
 from verif.hmmu import capacities
 
@@ -437,8 +436,7 @@ class HmmuDriver(uvm_driver):
                              f"flight: {item.inflight}")
             if kind in ("soft_rd", "soft_wr"):
                 await ClockCycles(clk, 20)
-                held.set_pause_generator(pause_generator(self.knobs.stress, self.rng)
-                                         if self.knobs.stress != "none" else None)
+                me.release(held, self.knobs.stress, self.rng)
             # A soft reset is an abort: the transfers in flight complete (at most the
             # current stage), then done with ERR_ABORTED, unless the command had ended.
             st = await self.rreg("STATUS")

@@ -49,7 +49,6 @@ from models.gemm import gemm
 from models.quant import requantize
 from verif.common import mmu_env as me
 from verif.common.mmu_env import cdiv
-from verif.common.pause import pause_generator
 from verif.common.uvm import CoverageBase, ResetAgent, ScoreboardBase
 from verif.lmmu import at_capacity
 
@@ -477,8 +476,7 @@ class LmmuDriver(uvm_driver):
             if held:
                 await ClockCycles(clk, 20)
                 for ch in held:
-                    ch.set_pause_generator(pause_generator(self.knobs.stress, self.rng)
-                                           if self.knobs.stress != "none" else None)
+                    me.release(ch, self.knobs.stress, self.rng)
             # A soft reset is an abort: the transfers in flight complete, then done with
             # ERR_ABORTED, unless the command had ended.
             # Poll STATUS.done (not "busy low": STATUS.busy falls two cycles before
