@@ -450,7 +450,10 @@ def lmmu_core(clk, rst_n,
 
     @always_comb
     def ld_status():
-        ld_end.next = lstate == L_END
+        # Ended, and port 0 idle: after an error the loader ends without waiting for a
+        # P load still in flight on port 0 (nor does the store, p_ok), so the command
+        # must not be done before that read burst completes.
+        ld_end.next = lstate == L_END and not p0_busy
 
     @always_seq(clk.posedge, reset=rst_n)
     def loader():

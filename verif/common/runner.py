@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import importlib
+import subprocess
+import sys
 import hashlib
 import json
 import logging
@@ -25,6 +28,37 @@ SIMULATORS = ("icarus", "verilator")
 # cocotb's runner logs "Skipping compilation ..." at WARNING for every cached build.
 for _name in ("Icarus", "Verilator", "cocotb_tools.runner"):
     logging.getLogger(_name).setLevel(logging.ERROR)
+
+
+def ip_module(ip_name: str):
+    """The IP package ``ip.<ip_name>``: :func:`ip.get` for a registered IP, else the
+    package itself (an IP under development, not yet in ``ip.IPS``)."""
+    if ip_name in iplib.IPS:
+        return iplib.get(ip_name)
+    return importlib.import_module(f"ip.{ip_name}")
+
+
+_CHILD_CONVERT = (
+    "import json, sys, ip\n"
+    "job = json.loads(sys.stdin.read())\n"
+    "ip.IPS = tuple(ip.IPS) + (job['ip'],)\n"
+    "from ip.common import convert\n"
+    "print(json.dumps(str(convert._generate_here(job['ip'], job['p'], job['outdir']))))\n")
+
+
+def generate(ip_name: str, params: dict, outdir: Path) -> Path:
+    """:func:`ip.common.convert.generate`, also for an IP not yet registered in
+    ``ip.IPS``: then the conversion runs in a child process with ``PYTHONHASHSEED=0``
+    that registers the IP for itself (same output as ``convert.generate``)."""
+    if ip_name in iplib.IPS:
+        return convert.generate(ip_name, params, outdir)
+    payload = json.dumps({"ip": ip_name, "p": params, "outdir": str(outdir)})
+    r = subprocess.run([sys.executable, "-c", _CHILD_CONVERT], input=payload, text=True,
+                       capture_output=True, env=dict(os.environ, PYTHONHASHSEED="0"),
+                       cwd=str(tools.REPO))
+    if r.returncode != 0:
+        raise RuntimeError(f"conversion of {ip_name} failed:\n{r.stderr}")
+    return Path(json.loads(r.stdout.strip().splitlines()[-1]))
 
 
 def selected_sims() -> list[str]:
@@ -121,7 +155,7 @@ def build(ip_name: str, params: dict, simulator: str) -> tuple[Path, str]:
 
     if simulator not in SIMULATORS:
         raise ValueError(f"simulator must be one of {SIMULATORS}, got {simulator!r}")
-    mod = iplib.get(ip_name)
+    mod = ip_module(ip_name)
     p = mod.check(params)
     top = mod.module_name(p)
     bdir = BUILD_ROOT / simulator / top
@@ -130,7 +164,7 @@ def build(ip_name: str, params: dict, simulator: str) -> tuple[Path, str]:
         src_dir = bdir / "src"
         # Regenerate into a scratch file; only touch the source when it changed, so the
         # simulator's own up-to-date check keeps the compiled model.
-        new = convert.generate(ip_name, p, bdir / "gen_tmp")
+        new = generate(ip_name, p, bdir / "gen_tmp")
         src = src_dir / new.name
         src_dir.mkdir(parents=True, exist_ok=True)
         if not src.exists() or src.read_bytes() != new.read_bytes():
@@ -164,7 +198,7 @@ def run(ip_name: str, params: dict, simulator: str, test_module: str, *,
     failing test: inspect the returned :class:`SimResult`."""
     from cocotb_tools.runner import get_runner
 
-    mod = iplib.get(ip_name)
+    mod = ip_module(ip_name)
     p = mod.check(params)
     bdir, top = build(ip_name, p, simulator)
     if seed is None:

@@ -27,28 +27,26 @@ have written inside its Y region; the next command must run correctly.
 from __future__ import annotations
 
 import itertools
-import logging
 import random
 from dataclasses import dataclass, field
 
 import cocotb
 import numpy as np
-from cocotb.triggers import ClockCycles, FallingEdge, RisingEdge
-from cocotbext.axi import AxiBus, AxiLiteBus, AxiLiteMaster, AxiRam
+from cocotb.triggers import ClockCycles, RisingEdge
 from pyuvm import (ConfigDB, uvm_analysis_port, uvm_component, uvm_driver, uvm_env,
                    uvm_sequence, uvm_sequence_item, uvm_sequencer)
 
 from ip.mmu import regmap as rm
 from models import hmmu_rtl
 from models.gemm import gemm
-from models.quant import quantize_multiplier, requantize
-from verif.common.pause import pause_generator
+from models.quant import requantize
+from verif.common import mmu_env as me
 from verif.common.uvm import CoverageBase, ResetAgent, ScoreboardBase
 from verif.hmmu import capacities
 
 MEM_SIZE = 1 << 18             # 256 KiB of DRAM
 PLAIN_LIMIT = 0x37000          # commands stay below the error regions
-ERR_GRAN = 256
+ERR_GRAN = me.ERR_GRAN
 STALL_CYCLES = 3000            # busy with no AXI handshake for this long: deadlock
 SLVERR_BASE, DECERR_BASE, ERR_SIZE = 0x38000, 0x3C000, 0x2000
 OFF = {r.name: r.offset for r in rm.MMU_REGMAP}
@@ -56,8 +54,7 @@ COUNTERS = ("CYCLES", "ACTIVE", "STALL_MEM", "STALL_OUT", "RD_BYTES0", "WR_BYTES
             "RD_BYTES1", "WR_BYTES1")
 
 
-def cdiv(a, b):
-    return -(-a // b)
+cdiv = me.cdiv
 
 
 # ---------------------------------------------------------------------------- items
@@ -159,94 +156,21 @@ class GemmResult:
                 f"counters={self.counters}")
 
 
-# ---------------------------------------------------------------------------- DRAM
-class Dram:
-    """cocotbext-axi ``AxiRam`` on ``m_axi`` (one memory for both directions), with
-    error regions: cocotbext-axi answers SLVERR when its memory access raises; a DECERR
-    region rewrites that response on the way out (the R beat / the burst's B)."""
-
-    def __init__(self, dut, rng, stress):
-        self.mem_init = rng.randbytes(MEM_SIZE)
-        logging.getLogger(f"cocotb.{dut._name}.m_axi").setLevel(logging.ERROR)
-        self.ram = AxiRam(AxiBus.from_prefix(dut, "m_axi"), dut.clk, dut.rst_n,
-                          reset_active_level=False, size=MEM_SIZE)
-        self.ram.write(0, self.mem_init)
-        self.regions = {}
-        self._code = {"rd": 0, "wr": 0}
-        rd, wr = self.ram.read_if, self.ram.write_if
-        self.channels = (wr.aw_channel, wr.w_channel, wr.b_channel, rd.ar_channel,
-                         rd.r_channel)
-        for kind, port, meth, ch, fname in (("rd", rd, "_read", rd.r_channel, "rresp"),
-                                            ("wr", wr, "_write", wr.b_channel, "bresp")):
-            self._wrap(kind, port, meth, ch, fname)
-        self.set_stress(stress, rng)
-
-    def _wrap(self, kind, port, meth, ch, fname):
-        inner = getattr(port, meth)
-
-        async def access(address, arg):
-            code = self.error_at(address)
-            if code:
-                if not self._code[kind]:
-                    self._code[kind] = code
-                raise OSError(f"error region at {address:#x}")
-            return await inner(address, arg)
-        setattr(port, meth, access)
-        send = ch.send
-
-        async def send_with_code(obj):
-            if self._code[kind]:
-                setattr(obj, fname, self._code[kind])
-                self._code[kind] = 0
-            await send(obj)
-        ch.send = send_with_code
-
-    def error_at(self, address) -> int:
-        return self.regions.get(address // ERR_GRAN * ERR_GRAN, 0)
-
-    def add_region(self, base, size, code):
-        for a in range(base, base + size, ERR_GRAN):
-            self.regions[a] = code
-
-    def set_stress(self, mode, rng):
-        for ch in self.channels:
-            ch.set_pause_generator(pause_generator(mode, rng) if mode != "none" else None)
-
-    def write(self, address, data: bytes):
-        self.ram.write(address, data)
-
-    def snapshot(self) -> bytes:
-        return bytes(self.ram.read(0, MEM_SIZE))
+# ---------------------------------------------------------------------------- DRAM, pins
+# Dram (cocotbext-axi AxiRam on m_axi with error regions) and the pin sampler are
+# verif.common.mmu_env's.
+def Dram(dut, rng, stress):
+    return me.Dram(dut, rng, stress, MEM_SIZE, prefix="m_axi")
 
 
-# ---------------------------------------------------------------------------- pins
-class HmmuPinBfm:
+class HmmuPinBfm(me.PinBfm):
     """Samples the AXI handshakes and ``irq`` at every falling edge and hands a dict to
     ``callback``; with the CSR master and the Dram, the only reader of DUT pins."""
 
-    PINS = ("m_axi_arvalid", "m_axi_arready", "m_axi_rvalid", "m_axi_rready",
-            "m_axi_awvalid", "m_axi_awready", "m_axi_wvalid", "m_axi_wready",
-            "m_axi_bvalid", "m_axi_bready", "m_axi_rlast", "m_axi_wlast", "irq")
+    PINS = me.axi_pins("m_axi") + ("irq",)
 
     def __init__(self, dut, callback):
-        self.dut, self.callback = dut, callback
-        self.handles = [(n, getattr(dut, n)) for n in self.PINS]
-        self.cycle = 0
-        self.last_sample: dict = {}
-
-    async def run(self):
-        d = self.dut
-        while True:
-            await FallingEdge(d.clk)
-            self.cycle += 1
-            rst = d.rst_n.value
-            s = {"cycle": self.cycle, "rst_n": int(rst) if rst.is_resolvable else 0}
-            if s["rst_n"]:
-                for n, h in self.handles:
-                    v = h.value
-                    s[n] = int(v) if v.is_resolvable else 0
-            self.last_sample = s
-            self.callback(s)
+        super().__init__(dut, self.PINS, callback)
 
 
 # ---------------------------------------------------------------------------- monitor
@@ -263,7 +187,7 @@ class HmmuMonitor(uvm_component):
         self._irq = 0
 
     def begin(self):
-        self.bus = {"ar": 0, "r": 0, "aw": 0, "w": 0, "b": 0, "rl": 0, "wl": 0}
+        self.bus = me.new_beats()
         self.irq_rises = 0
 
     def sample(self, s):
@@ -271,16 +195,8 @@ class HmmuMonitor(uvm_component):
         if not s["rst_n"]:
             self._irq = 0
             return
-        for key, v, r in (("ar", "m_axi_arvalid", "m_axi_arready"),
-                          ("r", "m_axi_rvalid", "m_axi_rready"),
-                          ("aw", "m_axi_awvalid", "m_axi_awready"),
-                          ("w", "m_axi_wvalid", "m_axi_wready"),
-                          ("b", "m_axi_bvalid", "m_axi_bready")):
-            if s[v] and s[r]:
-                self.bus[key] += 1
-                self.last_progress = n
-                if key in "rw" and s[f"m_axi_{key}last"]:
-                    self.bus[key + "l"] += 1
+        if me.count_beats(self.bus, s, "m_axi"):
+            self.last_progress = n
         if s["irq"] and not self._irq:
             self.irq_rises += 1
         self._irq = s["irq"]
@@ -311,27 +227,8 @@ def prepare(item: GemmItem, params: dict, rng: random.Random):
     """Operands and the register values of ``item`` (addresses, strides, P records)."""
     B = params["COLS"]
     M, K, N = item.M, item.K, item.N
-    g = np.random.default_rng(item.seed)
-    if item.data == "extreme":
-        W = g.choice(np.array([-128, 127, -1, 0, 1]), (M, K))
-        X = g.choice(np.array([-128, 127, -128, 127, 5]), (K, N))
-    elif item.data == "small":
-        W = g.integers(-3, 4, (M, K))
-        X = g.integers(-3, 4, (K, N))
-    else:
-        W = g.integers(-128, 128, (M, K))
-        X = g.integers(-128, 128, (K, N))
-        W.flat[0] = -128
-        X.flat[-1] = 127
-    W, X = W.astype(np.int64), X.astype(np.int64)
-    bias = g.integers(-(1 << 20), 1 << 20, M, dtype=np.int64)
-    acc = gemm(W, X, bias if item.bias else None)
-    scale = 6.0 if item.sat else 0.6
-    ms = [quantize_multiplier(min(1000.0, scale * 127.0 / max(1, int(np.abs(acc[m]).max()))))
-          for m in range(M)]
-    item.W, item.X, item.bias_v = W, X, bias
-    item.mult = np.array([a for a, _ in ms], dtype=np.int64)
-    item.shift = np.array([b for _, b in ms], dtype=np.int64)
+    (item.W, item.X, item.bias_v, item.mult,
+     item.shift) = me.operands(M, K, N, item.seed, item.data, item.sat, item.bias)
     pad = lambda b: cdiv(b, B) * B  # noqa: E731
     ob = item.out_bytes
     # Random gaps between rows and between the buffers, tight when they would not fit.
@@ -410,13 +307,9 @@ class HmmuDriver(uvm_driver):
             ev.add("k_at_capacity")
         if item.TILE_M == cap["OD"]:
             ev.add("tile_m_at_capacity")
-        if item.requant:
-            acc = gemm(item.W, item.X, item.bias_v if item.bias else None)
-            s = item.shift.reshape(-1, 1)
-            r = np.where(s > 0, np.left_shift(np.int64(1), np.maximum(s - 1, 0)), 0)
-            y = np.right_shift(acc * item.mult.reshape(-1, 1) + r, s)
-            if (y > 127).any() or (y < -128).any():
-                ev.add("requant_saturated")
+        if item.requant and me.saturates(item.W, item.X, item.bias_v if item.bias else None,
+                                         item.mult, item.shift):
+            ev.add("requant_saturated")
         return ev
 
     def limit_cycles(self, item: GemmItem) -> int:
@@ -466,16 +359,8 @@ class HmmuDriver(uvm_driver):
             self.busy = True
             item.stress = self.knobs.stress
             regs = prepare(item, p, self.rng)
-            for m in range(item.M):
-                env.dram.write(regs["W_ADDR"] + m * regs["W_STRIDE"],
-                               item.W[m].astype(np.int8).tobytes())
-                env.dram.write(regs["P_ADDR"] + 16 * m,
-                               (int(item.bias_v[m]) & 0xFFFFFFFF).to_bytes(4, "little")
-                               + int(item.mult[m]).to_bytes(4, "little")
-                               + int(item.shift[m]).to_bytes(4, "little") + bytes(4))
-            for k in range(item.K):
-                env.dram.write(regs["X_ADDR"] + k * regs["X_STRIDE"],
-                               item.X[k].astype(np.int8).tobytes())
+            me.write_operands(env.dram, regs, item.W, item.X, item.bias_v, item.mult,
+                              item.shift)
             item.labels = self.shape_labels(item)
             if item.gap == 0 and self.prev_done:
                 item.labels.add("back_to_back")
@@ -551,8 +436,7 @@ class HmmuDriver(uvm_driver):
                              f"flight: {item.inflight}")
             if kind in ("soft_rd", "soft_wr"):
                 await ClockCycles(clk, 20)
-                held.set_pause_generator(pause_generator(self.knobs.stress, self.rng)
-                                         if self.knobs.stress != "none" else None)
+                me.release(held, self.knobs.stress, self.rng)
             # A soft reset is an abort: the transfers in flight complete (at most the
             # current stage), then done with ERR_ABORTED, unless the command had ended.
             st = await self.rreg("STATUS")
@@ -626,14 +510,11 @@ class HmmuScoreboard(ScoreboardBase):
         tag = f"command #{i} {item}"
         base = np.frombuffer(item.baseline, dtype=np.uint8)
         got = np.frombuffer(res.mem, dtype=np.uint8)
-        inside = np.zeros(MEM_SIZE, dtype=bool)
-        for a, n in y_rows(item):
-            inside[a % MEM_SIZE:a % MEM_SIZE + n] = True
         for what, seen, want in res.irq_checks:
             if seen != want:
                 self.error(f"{tag}: irq = {seen} {what}, expected irq_en & done = {want}")
         if res.aborted:
-            stray = np.nonzero((base != got) & ~inside)[0]
+            stray = me.stray_writes(item.baseline, res.mem, y_rows(item))
             if len(stray):
                 self.error(f"{tag}: aborted by {res.aborted}, but {len(stray)} byte(s) "
                            f"outside Y changed, first {int(stray[0]):#x}")
@@ -662,33 +543,16 @@ class HmmuScoreboard(ScoreboardBase):
         if cnt.get("busy"):
             self.error(f"{tag}: STATUS.busy still 1 with done")
         if want_err in (rm.ERR_AXI_READ, rm.ERR_AXI_WRITE):
-            stray = np.nonzero((base != got) & ~inside)[0]
+            stray = me.stray_writes(item.baseline, res.mem, y_rows(item))
             if len(stray):
                 self.error(f"{tag}: AXI error command changed {len(stray)} byte(s) outside "
                            f"Y, first {int(stray[0]):#x}")
             return
         # A clean command (or the running one of a start while busy): the whole image.
-        y = self.predict_y(item)
-        exp = bytearray(item.baseline)
-        dt = np.int8 if item.requant else np.dtype("<i4")
-        for m, (a, n) in enumerate(y_rows(item)):
-            exp[a:a + n] = y[m].astype(dt).tobytes()
-        e = np.frombuffer(bytes(exp), dtype=np.uint8)
-        diff = np.nonzero(e != got)[0]
-        if len(diff):
-            a = int(diff[0])
-            where = "outside Y"
-            for m, (ya, n) in enumerate(y_rows(item)):
-                if ya <= a < ya + n:
-                    col = (a - ya) // item.out_bytes
-                    got_row = np.frombuffer(res.mem[ya:ya + n], dtype=dt)
-                    where = (f"Y[{m}][{col}] = {int(got_row[col])}, expected {int(y[m][col])}"
-                             f" (row got {got_row.tolist()[:8]}, expected "
-                             f"{y[m].tolist()[:8]})")
-                    break
-            self.error(f"{tag}: {len(diff)} byte(s) differ, first at {a:#x}: {where}\n"
-                       f"  Expected: memory image with Y = models.gemm/quant\n"
-                       f"  Actual:   byte {a:#x} = {int(got[a])}, expected {int(e[a])}")
+        msg = me.image_errors(item.baseline, res.mem, y_rows(item), self.predict_y(item),
+                              item.out_bytes)
+        if msg:
+            self.error(f"{tag}: {msg}")
         model = hmmu_rtl.counters(item.M, item.K, item.N, item.TILE_M, p["ROWS"], p["COLS"],
                                   item.out_bytes, item.bias or item.requant)
         names = ["ACTIVE", "RD_BYTES0", "WR_BYTES0"]
@@ -772,17 +636,12 @@ class HmmuEnv(uvm_env):
         self.dram = Dram(d, rng, stress)
         self.dram.add_region(SLVERR_BASE, ERR_SIZE, 2)
         self.dram.add_region(DECERR_BASE, ERR_SIZE, 3)
-        logging.getLogger(f"cocotb.{d._name}.s_axil").setLevel(logging.ERROR)
-        self.csr = AxiLiteMaster(AxiLiteBus.from_prefix(d, "s_axil"), d.clk, d.rst_n,
-                                 reset_active_level=False)
-        self.set_csr_stress(stress, rng)
+        self.csr = me.make_csr(d, rng, stress)
         self.bfm = HmmuPinBfm(d, self.monitor.sample)
         cocotb.start_soon(self.bfm.run())
 
     def set_csr_stress(self, mode, rng):
-        w, r = self.csr.write_if, self.csr.read_if
-        for ch in (w.aw_channel, w.w_channel, w.b_channel, r.ar_channel, r.r_channel):
-            ch.set_pause_generator(pause_generator(mode, rng) if mode != "none" else None)
+        me.set_csr_stress(self.csr, mode, rng)
 
     async def drain(self, timeout_cycles: int = 400_000):
         for _ in range(timeout_cycles):
