@@ -545,14 +545,16 @@ LMMU_PORTS = tuple(
     + [(f"m{i}" + n[1:], w, d) for i in (0, 1) for (n, w, d) in HMMU_PORTS
        if n.startswith("m_axi_")]
     + [("irq", 1, "out")])
-# Cover depth: reset, the AXI4-Lite writes of M, K, N, TILE_M, TILE_N, TILE_K and
-# CTRL.start (3 cycles each), the command path to the first ARs, the W and X loads, one
-# pass, the drain through the output buffer and the store FIFO, and the first Y write
-# burst with its B response.
-LMMU_COVER_DEPTH = 66
-# Prove: bounded (BMC, smtbmc yices) to this depth, past the first AR on both ports.
-# pdr does not converge on the whole LMMU (as on the HMMU: 24x32-bit address
-# multipliers, 32-bit counters, buffers).
+# Cover depth: reset, the cover guide's program (G4: the AXI4-Lite writes of M, K, N,
+# TILE_M, TILE_N, TILE_K and CTRL.start, 3 cycles each), the command path to the first
+# ARs, the W and X loads, one pass, the drain through the output buffer and the store
+# FIFO, and the first Y write bursts with their B responses.
+LMMU_COVER_DEPTH = 62
+# Prove: bounded (BMC, smtbmc yices) to this depth: the seven AXI4-Lite writes of a
+# legal command end at step ~21, its first ARs come ~10 cycles later.  pdr does not
+# converge on the whole LMMU (as on the HMMU: 24x32-bit address multipliers, 32-bit
+# counters, buffers); a smtbmc step costs a minute and more beyond depth 20 on the
+# shared 2-core machine.
 LMMU_PROVE_DEPTH = 33
 
 
@@ -628,6 +630,12 @@ burst whose AW was accepted and whose W beats were all sent; port 0: no B.
 `CTRL.soft_reset` is free (the LMMU's soft reset is an abort that lets the transfers in
 flight complete, so the bus properties must hold across it).  Every ready, RDATA,
 RRESP, BRESP and the AXI4-Lite addresses, data and strobes are free.
+
+Cover task only (`RADACS_LMMU_COVER_GUIDE`, assumptions that only restrict the
+environment above): G1 no reset after the first cycle, G2 full strobes / small data /
+ready AXI4-Lite master, G3 always-ready OKAY slaves answering as soon as allowed, G4
+the AXI4-Lite master runs one of two fixed programs (a bad start then a STATUS read;
+or M = 2, K = 1, N = 4, TILE_M = 2, TILE_N = 4, TILE_K = 1, then start).
 
 | | property |
 |---|---|

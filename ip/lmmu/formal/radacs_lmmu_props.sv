@@ -470,7 +470,64 @@ module radacs_lmmu_props #(
     // assertions (prove task) are checked without them.
     //   G1 no reset after the first cycle; G2 AXI4-Lite: full strobes, word addresses,
     //   write data < 8, BREADY/RREADY high; G3 AXI slaves: always ready, OKAY, RDATA 0,
-    //   R and B as soon as A4/A5 allow.
+    //   R and B as soon as A4/A5 allow; G4 the AXI4-Lite master runs one of two fixed
+    //   programs (an `anyconst` choice): 0: CTRL = start | irq_en with every dimension
+    //   0 (a bad start), then a STATUS read 3 cycles later; 1: M = 2, K = 1, N = 4,
+    //   TILE_M = 2, TILE_N = 4, TILE_K = 1 (all addresses and strides 0), then CTRL =
+    //   start | irq_en (one 2 x 4 output tile, int32, two 2-beat bursts per row).  With
+    //   the environment deterministic, each cover step is a quick check.
+    (* anyconst *) reg g_sel;
+    reg [3:0]  g_pc = 4'd0;          // the program's current operation
+    reg [1:0]  g_since = 2'd0;       // cycles since it became current (saturating)
+    reg        g_wr, g_rd;
+    reg [7:0]  g_addr;
+    reg [31:0] g_data;
+    always @(posedge clk) begin
+        if (!rst_n) begin
+            g_pc <= 4'd0;
+            g_since <= 2'd0;
+        end else if (commit || (s_axil_rvalid && s_axil_rready)) begin
+            g_pc <= g_pc + 4'd1;
+            g_since <= 2'd0;
+        end else if (g_since != 2'd3) begin
+            g_since <= g_since + 2'd1;
+        end
+    end
+    always @(*) begin
+        g_wr = 1'b0; g_rd = 1'b0; g_addr = 8'h00; g_data = 32'd0;
+        if (!g_sel) begin
+            case (g_pc)
+                4'd0: begin g_wr = 1'b1; g_addr = 8'h00; g_data = 32'd5; end   // CTRL
+                4'd1: begin g_rd = 1'b1; g_addr = 8'h04; end                    // STATUS
+                default: ;
+            endcase
+        end else begin
+            case (g_pc)
+                4'd0: begin g_wr = 1'b1; g_addr = 8'h10; g_data = 32'd2; end   // M
+                4'd1: begin g_wr = 1'b1; g_addr = 8'h14; g_data = 32'd1; end   // K
+                4'd2: begin g_wr = 1'b1; g_addr = 8'h18; g_data = 32'd4; end   // N
+                4'd3: begin g_wr = 1'b1; g_addr = 8'h1c; g_data = 32'd2; end   // TILE_M
+                4'd4: begin g_wr = 1'b1; g_addr = 8'h3c; g_data = 32'd4; end   // TILE_N
+                4'd5: begin g_wr = 1'b1; g_addr = 8'h60; g_data = 32'd1; end   // TILE_K
+                4'd6: begin g_wr = 1'b1; g_addr = 8'h00; g_data = 32'd5; end   // CTRL
+                default: ;
+            endcase
+        end
+    end
+    always @(*) begin
+        if (rst_n) begin
+            assume(s_axil_awvalid == (g_wr && !aw_have)
+                   && s_axil_wvalid == (g_wr && !w_have)
+                   && s_axil_arvalid == (g_rd && !ar_have && g_since >= 2'd2));    // G4
+            if (s_axil_awvalid)
+                assume(s_axil_awaddr == g_addr);                                 // G4
+            if (s_axil_wvalid)
+                assume(s_axil_wdata == g_data);                                  // G4
+            if (s_axil_arvalid)
+                assume(s_axil_araddr == g_addr);                                 // G4
+        end
+    end
+
     always @(*) begin
         if (past_valid)
             assume(rst_n);                                                       // G1
