@@ -552,9 +552,10 @@ LMMU_PORTS = tuple(
 LMMU_COVER_DEPTH = 62
 # Prove: bounded (BMC, smtbmc yices) to this depth.  The seven AXI4-Lite writes of a
 # legal command end at step ~20 and its first ARs come ~10 cycles later, *beyond* this
-# depth: from step ~23 on a smtbmc step costs many minutes (the command check's and the
-# masters' 24 x 32-bit products of free dimensions and strides enter the formula), and a
-# depth-33 run did not get past step 23 in 20 minutes on the shared 2-core machine.  So
+# depth: from step ~22 on a smtbmc step costs 6-8 minutes on the shared 2-core machine
+# (the command check's and the masters' 24 x 32-bit products of free dimensions and
+# strides enter the formula; a depth-33 run took 40 minutes to reach step 25, ~1.5 h
+# to the first AR).  So
 # the bounded check covers the AXI4-Lite slave, the command path up to the core's
 # start (P5: no request before a legal start; P8: a bad command's done + error), irq
 # and port 0's tie-offs, not the bursts (the covers show legal bursts on both ports).
