@@ -80,8 +80,9 @@ def test_fusesoc_available():
 
 # -- static checks: fast, no FuseSoC run -------------------------------------------
 
-# The IP cores given the static checks (one per IP with a core in fusesoc/).
-STATIC_CORES = ("arbiter", "axi", "pe_array")
+# The IP cores given the static checks: every IP of ip.IPS (each has a core in fusesoc/,
+# test_umbrella_core_covers_every_ip).
+STATIC_CORES = ("arbiter", "axi", "pe_array", "hmmu", "lmmu")
 
 
 @pytest.mark.parametrize("name", STATIC_CORES)
@@ -204,6 +205,29 @@ def test_sim_without_tests_fails(tmp_path):
     r = fusesoc(tmp_path, "run", "--target=sim", ARB, RADACS_COCOTB_MODULE="no_such_tests")
     assert r.returncode != 0, r.log
     assert "no test ran" in r.log
+
+
+@pytest.mark.sim
+@pytest.mark.slow
+def test_lmmu_sim_target_passes_and_fails(tmp_path):
+    """The LMMU core's sim target on a command-line set (converted by the runner) runs a
+    cocotb module and its verdict is the target's: the timing probe of
+    verif/lmmu/lmmu_trace.py passes on a legal command and fails on one with TILE_K = 0
+    (error 1 instead of 0).  ($RADACS_COCOTB_MODULE: the LMMU's own test module,
+    verif.lmmu.lmmu_tests, is the pyuvm environment's.)"""
+    lmmu = ("radacs:ip:lmmu", "--ROWS=4", "--COLS=4", "--WBUF_BYTES=512", "--XBUF_BYTES=512",
+            "--OBUF_BYTES=4096")
+    env = dict(RADACS_COCOTB_MODULE="verif.lmmu.lmmu_trace",
+               RADACS_TRACE_OUT=str(tmp_path / "trace.json"))
+    r = fusesoc(tmp_path, "run", "--target=sim", *lmmu,
+                RADACS_TRACE_CASE="[8, 16, 8, 8, 8, 8, 0, 1, 1]", **env)
+    assert r.returncode == 0, r.log
+    assert "icarus radacs_lmmu_r4_c4_wb512_xb512_ob4k_mb16_o8: 1 test(s), 0 failed -> PASS" \
+        in r.log, r.log
+    r = fusesoc(tmp_path, "run", "--target=sim", *lmmu,
+                RADACS_TRACE_CASE="[8, 16, 8, 8, 8, 0, 0, 1, 1]", **env)
+    assert r.returncode != 0, r.log
+    assert "1 test(s), 1 failed -> FAIL" in r.log, r.log
 
 
 @pytest.mark.sim

@@ -105,7 +105,7 @@ def test_lmmu_params():
     from ip.lmmu.lmmu import check, module_name
     assert module_name(dict(preset("lmmu-4x4"), MAX_BURST=16, OUTSTANDING=8)) == \
         "radacs_lmmu_r4_c4_wb512_xb512_ob4k_mb16_o8"
-    assert module_name({}) == "radacs_lmmu_r8_c8_wb2k_xb2k_ob16k_mb16_o8"
+    assert module_name({}) == "radacs_lmmu_r8_c8_wb8k_xb8k_ob64k_mb16_o8"  # ip.lmmu.DEFAULT
     for bad, msg in ((dict(COLS=12), "lmmu: COLS must be"),
                      (dict(WBUF_BYTES=1000), "lmmu: WBUF_BYTES must be"),
                      (dict(XBUF_BYTES=96), "lmmu: XBUF_BYTES must be"),

@@ -80,7 +80,8 @@ def test_mmu_map_offsets_and_error_codes():
         assert MMU_REGMAP[name].fields[0].width == 24
 
 
-@pytest.mark.parametrize("doc", [DOC, DOC.parents[1] / "ip" / "hmmu" / "README.md"],
+@pytest.mark.parametrize("doc", [DOC, DOC.parents[1] / "ip" / "hmmu" / "README.md",
+                                 DOC.parents[1] / "ip" / "lmmu" / "README.md"],
                          ids=lambda p: p.parent.name + "/" + p.name)
 def test_docs_table_is_the_generated_one(doc):
     text = doc.read_text()

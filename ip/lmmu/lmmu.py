@@ -52,12 +52,12 @@ PARAMS = (
     Param("ROWS", "int", 8, "PE array rows (output rows per pass), 2..32", lo=2, hi=32),
     Param("COLS", "int", 8, "PE array columns = AXI data bytes B (data width 8*COLS): "
           "4, 8, 16 or 32", lo=4, hi=32),
-    Param("WBUF_BYTES", "int", 2048, "weight buffer: ROWS banks of two power-of-two halves "
+    Param("WBUF_BYTES", "int", 8192, "weight buffer: ROWS banks of two power-of-two halves "
           "of B-byte words; 2*ROWS*COLS times a power of two >= 2 (TILE_M*ceil(TILE_K/B) "
           "<= WBUF_BYTES/(2*COLS))", lo=16, hi=1 << 24),
-    Param("XBUF_BYTES", "int", 2048, "X buffer: two halves; 2*COLS times a power of two "
+    Param("XBUF_BYTES", "int", 8192, "X buffer: two halves; 2*COLS times a power of two "
           ">= 2 (TILE_K*TILE_N <= XBUF_BYTES/2)", lo=16, hi=1 << 24),
-    Param("OBUF_BYTES", "int", 16384, "output buffer of int32 partial sums; 4*COLS times a "
+    Param("OBUF_BYTES", "int", 65536, "output buffer of int32 partial sums; 4*COLS times a "
           "power of two >= ROWS (TILE_M*TILE_N*4 <= OBUF_BYTES)", lo=16, hi=1 << 26),
     Param("MAX_BURST", "int", 16, "longest AXI burst in beats, 1..256", lo=1, hi=256),
     Param("OUTSTANDING", "int", 8, "AXI read bursts in flight per port at most, 1..16",

@@ -123,11 +123,14 @@ from myhdl import (ConcatSignal, Signal, always_comb, always_seq, block, concat,
                    intbv, modbv)
 
 from ip.mmu import outstage as outstage_mod
+from ip.mmu import regmap as rm
 from ip.pe_array.pe_array import pe_array
 
 ADDR_W = 32
 DIM_W = 24
-ERR_NONE, ERR_RD, ERR_WR, ERR_ABORT = 0, 5, 6, 7
+# The error codes of the MMU register map (STATUS.error), defined once in ip/mmu/regmap.py.
+ERR_NONE, ERR_RD, ERR_WR, ERR_ABORT = (rm.ERR_NONE, rm.ERR_AXI_READ, rm.ERR_AXI_WRITE,
+                                       rm.ERR_ABORTED)
 P_RECORD_BYTES = 16
 SWAP_LATENCY = 4    # in_first issued (buffer read) -> out_swap: 1 read + PIPE 2 + 1
 FIFO_DEPTH = 8
