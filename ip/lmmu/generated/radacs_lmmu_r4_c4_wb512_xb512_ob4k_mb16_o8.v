@@ -333,7 +333,7 @@ wire axil_regs0__decode13_wsel;
 wire axil_regs0__decode14_wsel;
 wire axil_regs0__decode15_wsel;
 reg lmmu_core0_rd0_cmd_valid;
-reg lmmu_core0_rd0_cmd_ready;
+wire lmmu_core0_rd0_cmd_ready;
 reg [31:0] lmmu_core0_rd0_cmd_addr;
 reg [23:0] lmmu_core0_rd0_cmd_row_bytes;
 reg [23:0] lmmu_core0_rd0_cmd_rows;
@@ -344,7 +344,7 @@ reg lmmu_core0_rd0_tready;
 wire lmmu_core0_rd0_done;
 wire [1:0] lmmu_core0_rd0_status;
 wire lmmu_core0_rd1_cmd_valid;
-reg lmmu_core0_rd1_cmd_ready;
+wire lmmu_core0_rd1_cmd_ready;
 wire [31:0] lmmu_core0_rd1_cmd_addr;
 wire [23:0] lmmu_core0_rd1_cmd_row_bytes;
 wire [23:0] lmmu_core0_rd1_cmd_rows;
@@ -355,7 +355,7 @@ wire lmmu_core0_rd1_tready;
 wire lmmu_core0_rd1_done;
 wire [1:0] lmmu_core0_rd1_status;
 reg lmmu_core0_wr1_cmd_valid;
-reg lmmu_core0_wr1_cmd_ready;
+wire lmmu_core0_wr1_cmd_ready;
 reg [31:0] lmmu_core0_wr1_cmd_addr;
 reg [23:0] lmmu_core0_wr1_cmd_row_bytes;
 reg [23:0] lmmu_core0_wr1_cmd_rows;
@@ -407,6 +407,7 @@ reg lmmu_core0_st_busy;
 wire lmmu_core0_pipe_quiet;
 reg lmmu_core0_cs_done;
 reg [2:0] lmmu_core0_lstate;
+reg lmmu_core0_p0_busy;
 reg lmmu_core0_p0_go;
 reg lmmu_core0_p1_go;
 reg [23:0] lmmu_core0_l_m0;
@@ -428,7 +429,6 @@ reg lmmu_core0_l_lastn;
 reg [23:0] lmmu_core0_l_k;
 reg lmmu_core0_l_last;
 reg [23:0] lmmu_core0_l_kw;
-reg lmmu_core0_p0_busy;
 reg lmmu_core0_p0_withp;
 reg lmmu_core0_p0_wbusy;
 wire lmmu_core0_p1_busy;
@@ -703,20 +703,19 @@ reg signed [31:0] lmmu_core0_outstage0__lane3_s_q;
 reg [5:0] lmmu_core0_outstage0__lane3_sh1_q;
 reg [5:0] lmmu_core0_outstage0__lane3_sh2_q;
 wire axi_rd0_m_axis_tlast;
-reg [23:0] axi_rd0_row_beats;
-reg axi_rd0_accept;
+wire axi_rd0_accept;
 reg [31:0] axi_rd0_araddr_q;
 reg [7:0] axi_rd0_arlen_q;
 reg axi_rd0_arvalid_q;
-reg axi_rd0_bad;
+wire axi_rd0_bad;
 reg axi_rd0_busy_q;
 wire axi_rd0_cmd_last;
 reg [1:0] axi_rd0_code_q;
 reg axi_rd0_done_q;
 reg axi_rd0_err_q;
-wire axi_rd0_g_active;
-wire [31:0] axi_rd0_g_addr;
-wire [7:0] axi_rd0_g_lm1;
+reg axi_rd0_g_active;
+reg [31:0] axi_rd0_g_addr;
+reg [7:0] axi_rd0_g_lm1;
 reg [31:0] axi_rd0_out_data_q;
 reg axi_rd0_out_last_q;
 reg axi_rd0_out_valid_q;
@@ -728,31 +727,43 @@ reg axi_rd0_skid_last_q;
 reg axi_rd0_skid_valid_q;
 wire axi_rd0_start;
 wire axi_rd0_take;
+wire [19:0] axi_rd0_burst_gen0_a_page;
 reg axi_rd0_burst_gen0_active_q;
 reg [31:0] axi_rd0_burst_gen0_addr_q;
-reg [23:0] axi_rd0_burst_gen0_beats_left_q;
-reg [23:0] axi_rd0_burst_gen0_len_s;
-reg [31:0] axi_rd0_burst_gen0_row_addr_q;
-reg [23:0] axi_rd0_burst_gen0_row_beats_q;
+wire axi_rd0_burst_gen0_c1_full;
+wire axi_rd0_burst_gen0_c1_pg;
+reg axi_rd0_burst_gen0_c1_q;
+wire [9:0] axi_rd0_burst_gen0_inv_off;
+reg axi_rd0_burst_gen0_last_row_q;
+reg [23:0] axi_rd0_burst_gen0_left_m1_q;
+wire [9:0] axi_rd0_burst_gen0_low_pg;
+wire [9:0] axi_rd0_burst_gen0_more_to_page;
+wire [23:0] axi_rd0_burst_gen0_neg_page;
+reg [31:0] axi_rd0_burst_gen0_nrow_q;
+wire [9:0] axi_rd0_burst_gen0_off_full;
+reg axi_rd0_burst_gen0_page_end;
+reg axi_rd0_burst_gen0_rb_le_mb_q;
+reg [23:0] axi_rd0_burst_gen0_rbm1_q;
+reg axi_rd0_burst_gen0_row_end;
 reg [23:0] axi_rd0_burst_gen0_rows_left_q;
-wire [31:0] axi_rd0_burst_gen0_step_s;
+wire axi_rd0_burst_gen0_s_rb_le_mb;
+wire [21:0] axi_rd0_burst_gen0_s_rbm1;
+reg [21:0] axi_rd0_burst_gen0_s_whole_m;
 reg [31:0] axi_rd0_burst_gen0_stride_q;
-wire [23:0] axi_rd0_burst_gen0_to_page;
 wire axi_rd1_m_axis_tlast;
-reg [23:0] axi_rd1_row_beats;
-reg axi_rd1_accept;
+wire axi_rd1_accept;
 reg [31:0] axi_rd1_araddr_q;
 reg [7:0] axi_rd1_arlen_q;
 reg axi_rd1_arvalid_q;
-reg axi_rd1_bad;
+wire axi_rd1_bad;
 reg axi_rd1_busy_q;
 wire axi_rd1_cmd_last;
 reg [1:0] axi_rd1_code_q;
 reg axi_rd1_done_q;
 reg axi_rd1_err_q;
-wire axi_rd1_g_active;
-wire [31:0] axi_rd1_g_addr;
-wire [7:0] axi_rd1_g_lm1;
+reg axi_rd1_g_active;
+reg [31:0] axi_rd1_g_addr;
+reg [7:0] axi_rd1_g_lm1;
 reg [31:0] axi_rd1_out_data_q;
 reg axi_rd1_out_last_q;
 reg axi_rd1_out_valid_q;
@@ -764,22 +775,34 @@ reg axi_rd1_skid_last_q;
 reg axi_rd1_skid_valid_q;
 wire axi_rd1_start;
 wire axi_rd1_take;
+wire [19:0] axi_rd1_burst_gen1_a_page;
 reg axi_rd1_burst_gen1_active_q;
 reg [31:0] axi_rd1_burst_gen1_addr_q;
-reg [23:0] axi_rd1_burst_gen1_beats_left_q;
-reg [23:0] axi_rd1_burst_gen1_len_s;
-reg [31:0] axi_rd1_burst_gen1_row_addr_q;
-reg [23:0] axi_rd1_burst_gen1_row_beats_q;
+wire axi_rd1_burst_gen1_c1_full;
+wire axi_rd1_burst_gen1_c1_pg;
+reg axi_rd1_burst_gen1_c1_q;
+wire [9:0] axi_rd1_burst_gen1_inv_off;
+reg axi_rd1_burst_gen1_last_row_q;
+reg [23:0] axi_rd1_burst_gen1_left_m1_q;
+wire [9:0] axi_rd1_burst_gen1_low_pg;
+wire [9:0] axi_rd1_burst_gen1_more_to_page;
+wire [23:0] axi_rd1_burst_gen1_neg_page;
+reg [31:0] axi_rd1_burst_gen1_nrow_q;
+wire [9:0] axi_rd1_burst_gen1_off_full;
+reg axi_rd1_burst_gen1_page_end;
+reg axi_rd1_burst_gen1_rb_le_mb_q;
+reg [23:0] axi_rd1_burst_gen1_rbm1_q;
+reg axi_rd1_burst_gen1_row_end;
 reg [23:0] axi_rd1_burst_gen1_rows_left_q;
-wire [31:0] axi_rd1_burst_gen1_step_s;
+wire axi_rd1_burst_gen1_s_rb_le_mb;
+wire [21:0] axi_rd1_burst_gen1_s_rbm1;
+reg [21:0] axi_rd1_burst_gen1_s_whole_m;
 reg [31:0] axi_rd1_burst_gen1_stride_q;
-wire [23:0] axi_rd1_burst_gen1_to_page;
-reg [23:0] axi_wr0_row_beats;
-reg axi_wr0_accept;
+wire axi_wr0_accept;
 reg [31:0] axi_wr0_awaddr_q;
 reg [7:0] axi_wr0_awlen_q;
 reg axi_wr0_awvalid_q;
-reg axi_wr0_bad;
+wire axi_wr0_bad;
 reg [7:0] axi_wr0_beat_q;
 reg axi_wr0_busy_q;
 reg [1:0] axi_wr0_code_q;
@@ -788,10 +811,10 @@ reg axi_wr0_err_q;
 reg [3:0] axi_wr0_f_cnt_q;
 reg [2:0] axi_wr0_f_rd_q;
 reg [2:0] axi_wr0_f_wr_q;
-wire axi_wr0_g_active;
-wire [31:0] axi_wr0_g_addr;
+reg axi_wr0_g_active;
+reg [31:0] axi_wr0_g_addr;
 wire axi_wr0_g_end_row;
-wire [7:0] axi_wr0_g_lm1;
+reg [7:0] axi_wr0_g_lm1;
 wire axi_wr0_h_end;
 wire [7:0] axi_wr0_h_len;
 wire axi_wr0_in_fire;
@@ -810,16 +833,29 @@ reg [3:0] axi_wr0_skid_strb_q;
 reg axi_wr0_skid_valid_q;
 wire axi_wr0_start;
 wire axi_wr0_take;
+wire [19:0] axi_wr0_burst_gen2_a_page;
 reg axi_wr0_burst_gen2_active_q;
 reg [31:0] axi_wr0_burst_gen2_addr_q;
-reg [23:0] axi_wr0_burst_gen2_beats_left_q;
-reg [23:0] axi_wr0_burst_gen2_len_s;
-reg [31:0] axi_wr0_burst_gen2_row_addr_q;
-reg [23:0] axi_wr0_burst_gen2_row_beats_q;
+wire axi_wr0_burst_gen2_c1_full;
+wire axi_wr0_burst_gen2_c1_pg;
+reg axi_wr0_burst_gen2_c1_q;
+wire [9:0] axi_wr0_burst_gen2_inv_off;
+reg axi_wr0_burst_gen2_last_row_q;
+reg [23:0] axi_wr0_burst_gen2_left_m1_q;
+wire [9:0] axi_wr0_burst_gen2_low_pg;
+wire [9:0] axi_wr0_burst_gen2_more_to_page;
+wire [23:0] axi_wr0_burst_gen2_neg_page;
+reg [31:0] axi_wr0_burst_gen2_nrow_q;
+wire [9:0] axi_wr0_burst_gen2_off_full;
+reg axi_wr0_burst_gen2_page_end;
+reg axi_wr0_burst_gen2_rb_le_mb_q;
+reg [23:0] axi_wr0_burst_gen2_rbm1_q;
+reg axi_wr0_burst_gen2_row_end;
 reg [23:0] axi_wr0_burst_gen2_rows_left_q;
-wire [31:0] axi_wr0_burst_gen2_step_s;
+wire axi_wr0_burst_gen2_s_rb_le_mb;
+wire [21:0] axi_wr0_burst_gen2_s_rbm1;
+reg [21:0] axi_wr0_burst_gen2_s_whole_m;
 reg [31:0] axi_wr0_burst_gen2_stride_q;
-wire [23:0] axi_wr0_burst_gen2_to_page;
 reg lmmu_core0_d_final [0:2-1];
 reg lmmu_core0_d_first [0:2-1];
 reg [23:0] lmmu_core0_d_k [0:2-1];
@@ -2307,7 +2343,7 @@ assign core_err = lmmu_core0_err_q;
 
 
 
-assign lmmu_core0_ld_end = (lmmu_core0_lstate == 6);
+assign lmmu_core0_ld_end = ((lmmu_core0_lstate == 6) && (!lmmu_core0_p0_busy));
 
 
 always @(posedge clk) begin: lmmu_core0_loader
@@ -4179,80 +4215,124 @@ assign core_stall_mem = lmmu_core0_wait_mem;
 assign core_stall_out = lmmu_core0_wait_out;
 
 
-always @(lmmu_core0_rd0_cmd_stride, lmmu_core0_rd0_cmd_rows, axi_rd0_busy_q, lmmu_core0_rd0_cmd_addr, lmmu_core0_rd0_cmd_row_bytes, lmmu_core0_rd0_cmd_valid) begin: axi_rd0_cmd_front0_front
-    reg [24-1:0] rb;
-    lmmu_core0_rd0_cmd_ready = (!axi_rd0_busy_q);
-    axi_rd0_accept = (lmmu_core0_rd0_cmd_valid && (!axi_rd0_busy_q));
-    axi_rd0_bad = ((lmmu_core0_rd0_cmd_rows == 0) || (lmmu_core0_rd0_cmd_row_bytes == 0) || (lmmu_core0_rd0_cmd_addr[2-1:0] != 0) || (lmmu_core0_rd0_cmd_stride[2-1:0] != 0));
-    rb = 24'h0;
-    rb = {2'h0, lmmu_core0_rd0_cmd_row_bytes[24-1:2]};
-    if ((lmmu_core0_rd0_cmd_row_bytes[2-1:0] != 0)) begin
-        rb = (rb + 1);
+
+assign lmmu_core0_rd0_cmd_ready = (!axi_rd0_busy_q);
+assign axi_rd0_accept = (lmmu_core0_rd0_cmd_valid && (!axi_rd0_busy_q));
+assign axi_rd0_bad = ((lmmu_core0_rd0_cmd_rows == 0) || (lmmu_core0_rd0_cmd_row_bytes == 0) || (lmmu_core0_rd0_cmd_addr[2-1:0] != 0) || (lmmu_core0_rd0_cmd_stride[2-1:0] != 0));
+
+
+
+assign axi_rd0_burst_gen0_inv_off = (~axi_rd0_burst_gen0_addr_q[12-1:2]);
+
+
+
+assign axi_rd0_burst_gen0_more_to_page = axi_rd0_burst_gen0_inv_off;
+
+
+always @(axi_rd0_burst_gen0_left_m1_q, axi_rd0_burst_gen0_c1_q, axi_rd0_burst_gen0_more_to_page) begin: axi_rd0_burst_gen0_classify
+    reg [10-1:0] n;
+    reg spill;
+    reg re;
+    n = 10'h0;
+    n = axi_rd0_burst_gen0_left_m1_q[10-1:0];
+    spill = 1'b0;
+    if ((axi_rd0_burst_gen0_more_to_page < n)) begin
+        spill = 1'b1;
     end
-    axi_rd0_row_beats = rb;
+    re = (axi_rd0_burst_gen0_c1_q && (!spill));
+    axi_rd0_burst_gen0_row_end = re;
+    axi_rd0_burst_gen0_page_end = ((!re) && (axi_rd0_burst_gen0_more_to_page <= 15));
 end
 
 
-
-assign axi_rd0_burst_gen0_to_page = (1024 - {14'h0, axi_rd0_burst_gen0_addr_q[12-1:2]});
-
-
-always @(axi_rd0_burst_gen0_beats_left_q, axi_rd0_burst_gen0_to_page) begin: axi_rd0_burst_gen0_burst_len
-    reg [24-1:0] n;
-    n = 24'h0;
-    if ((axi_rd0_burst_gen0_beats_left_q > 16)) begin
-        n = 16;
+always @(axi_rd0_burst_gen0_addr_q, axi_rd0_burst_gen0_more_to_page, axi_rd0_burst_gen0_left_m1_q, axi_rd0_burst_gen0_page_end, axi_rd0_burst_gen0_active_q, axi_rd0_burst_gen0_row_end) begin: axi_rd0_burst_gen0_offer
+    axi_rd0_g_active = axi_rd0_burst_gen0_active_q;
+    axi_rd0_g_addr = axi_rd0_burst_gen0_addr_q;
+    if (axi_rd0_burst_gen0_row_end) begin
+        axi_rd0_g_lm1 = axi_rd0_burst_gen0_left_m1_q[8-1:0];
+    end
+    else if (axi_rd0_burst_gen0_page_end) begin
+        axi_rd0_g_lm1 = axi_rd0_burst_gen0_more_to_page[8-1:0];
     end
     else begin
-        n = axi_rd0_burst_gen0_beats_left_q;
+        axi_rd0_g_lm1 = 15;
     end
-    if ((axi_rd0_burst_gen0_to_page < n)) begin
-        n = axi_rd0_burst_gen0_to_page;
+end
+
+
+always @(lmmu_core0_rd0_cmd_row_bytes) begin: axi_rd0_burst_gen0_row_whole
+    if ((lmmu_core0_rd0_cmd_row_bytes[2-1:0] == 0)) begin
+        axi_rd0_burst_gen0_s_whole_m = 4194303;
     end
-    axi_rd0_burst_gen0_len_s = n;
+    else begin
+        axi_rd0_burst_gen0_s_whole_m = 0;
+    end
 end
 
 
 
-assign axi_rd0_g_active = axi_rd0_burst_gen0_active_q;
-assign axi_rd0_g_addr = axi_rd0_burst_gen0_addr_q;
-assign axi_rd0_g_lm1 = (axi_rd0_burst_gen0_len_s[8-1:0] - 1);
-assign axi_rd0_burst_gen0_step_s = {21'h0, axi_rd0_burst_gen0_len_s[9-1:0], 2'h0};
+assign axi_rd0_burst_gen0_off_full = (axi_rd0_burst_gen0_addr_q[12-1:2] + 16);
+assign axi_rd0_burst_gen0_a_page = (axi_rd0_burst_gen0_addr_q[32-1:12] + 1);
+assign axi_rd0_burst_gen0_neg_page = {14'h3fff, axi_rd0_burst_gen0_addr_q[12-1:2]};
+assign axi_rd0_burst_gen0_low_pg = (axi_rd0_burst_gen0_left_m1_q[10-1:0] + axi_rd0_burst_gen0_neg_page[10-1:0]);
+assign axi_rd0_burst_gen0_c1_full = (axi_rd0_burst_gen0_left_m1_q <= 31);
+assign axi_rd0_burst_gen0_s_rbm1 = (lmmu_core0_rd0_cmd_row_bytes[24-1:2] + axi_rd0_burst_gen0_s_whole_m);
+assign axi_rd0_burst_gen0_s_rb_le_mb = (lmmu_core0_rd0_cmd_row_bytes <= 64);
+
+
+
+assign axi_rd0_burst_gen0_c1_pg = (axi_rd0_burst_gen0_c1_full && (axi_rd0_burst_gen0_low_pg <= 15));
 
 
 always @(posedge clk) begin: axi_rd0_burst_gen0_advance
     if (rst_n == 0) begin
         axi_rd0_burst_gen0_addr_q <= 0;
-        axi_rd0_burst_gen0_row_beats_q <= 0;
         axi_rd0_burst_gen0_stride_q <= 0;
+        axi_rd0_burst_gen0_left_m1_q <= 0;
         axi_rd0_burst_gen0_rows_left_q <= 0;
-        axi_rd0_burst_gen0_row_addr_q <= 0;
+        axi_rd0_burst_gen0_c1_q <= 0;
+        axi_rd0_burst_gen0_rbm1_q <= 0;
         axi_rd0_burst_gen0_active_q <= 0;
-        axi_rd0_burst_gen0_beats_left_q <= 0;
+        axi_rd0_burst_gen0_last_row_q <= 0;
+        axi_rd0_burst_gen0_nrow_q <= 0;
+        axi_rd0_burst_gen0_rb_le_mb_q <= 0;
     end
     else begin
-        if (axi_rd0_start) begin
+        if (axi_rd0_accept) begin
+            if (axi_rd0_start) begin
+                axi_rd0_burst_gen0_active_q <= 1;
+            end
             axi_rd0_burst_gen0_addr_q <= lmmu_core0_rd0_cmd_addr;
-            axi_rd0_burst_gen0_row_addr_q <= lmmu_core0_rd0_cmd_addr;
+            axi_rd0_burst_gen0_nrow_q <= (lmmu_core0_rd0_cmd_addr + lmmu_core0_rd0_cmd_stride);
             axi_rd0_burst_gen0_stride_q <= lmmu_core0_rd0_cmd_stride;
             axi_rd0_burst_gen0_rows_left_q <= lmmu_core0_rd0_cmd_rows;
-            axi_rd0_burst_gen0_row_beats_q <= axi_rd0_row_beats;
-            axi_rd0_burst_gen0_beats_left_q <= axi_rd0_row_beats;
-            axi_rd0_burst_gen0_active_q <= 1;
+            axi_rd0_burst_gen0_last_row_q <= (lmmu_core0_rd0_cmd_rows == 1);
+            axi_rd0_burst_gen0_rbm1_q <= {2'h0, axi_rd0_burst_gen0_s_rbm1};
+            axi_rd0_burst_gen0_left_m1_q <= {2'h0, axi_rd0_burst_gen0_s_rbm1};
+            axi_rd0_burst_gen0_rb_le_mb_q <= axi_rd0_burst_gen0_s_rb_le_mb;
+            axi_rd0_burst_gen0_c1_q <= axi_rd0_burst_gen0_s_rb_le_mb;
         end
         else if ((axi_rd0_take && axi_rd0_burst_gen0_active_q)) begin
-            if ((axi_rd0_burst_gen0_len_s == axi_rd0_burst_gen0_beats_left_q)) begin
-                if ((axi_rd0_burst_gen0_rows_left_q == 1)) begin
+            if (axi_rd0_burst_gen0_row_end) begin
+                if (axi_rd0_burst_gen0_last_row_q) begin
                     axi_rd0_burst_gen0_active_q <= 0;
                 end
                 axi_rd0_burst_gen0_rows_left_q <= (axi_rd0_burst_gen0_rows_left_q - 1);
-                axi_rd0_burst_gen0_row_addr_q <= (axi_rd0_burst_gen0_row_addr_q + axi_rd0_burst_gen0_stride_q);
-                axi_rd0_burst_gen0_addr_q <= (axi_rd0_burst_gen0_row_addr_q + axi_rd0_burst_gen0_stride_q);
-                axi_rd0_burst_gen0_beats_left_q <= axi_rd0_burst_gen0_row_beats_q;
+                axi_rd0_burst_gen0_last_row_q <= (axi_rd0_burst_gen0_rows_left_q == 2);
+                axi_rd0_burst_gen0_addr_q <= axi_rd0_burst_gen0_nrow_q;
+                axi_rd0_burst_gen0_nrow_q <= (axi_rd0_burst_gen0_nrow_q + axi_rd0_burst_gen0_stride_q);
+                axi_rd0_burst_gen0_left_m1_q <= axi_rd0_burst_gen0_rbm1_q;
+                axi_rd0_burst_gen0_c1_q <= axi_rd0_burst_gen0_rb_le_mb_q;
+            end
+            else if (axi_rd0_burst_gen0_page_end) begin
+                axi_rd0_burst_gen0_addr_q <= {axi_rd0_burst_gen0_a_page, 12'h0};
+                axi_rd0_burst_gen0_left_m1_q <= (axi_rd0_burst_gen0_left_m1_q + axi_rd0_burst_gen0_neg_page);
+                axi_rd0_burst_gen0_c1_q <= axi_rd0_burst_gen0_c1_pg;
             end
             else begin
-                axi_rd0_burst_gen0_addr_q <= (axi_rd0_burst_gen0_addr_q + axi_rd0_burst_gen0_step_s);
-                axi_rd0_burst_gen0_beats_left_q <= (axi_rd0_burst_gen0_beats_left_q - axi_rd0_burst_gen0_len_s);
+                axi_rd0_burst_gen0_addr_q <= {axi_rd0_burst_gen0_addr_q[32-1:12], axi_rd0_burst_gen0_off_full, 2'h0};
+                axi_rd0_burst_gen0_left_m1_q <= (axi_rd0_burst_gen0_left_m1_q - 16);
+                axi_rd0_burst_gen0_c1_q <= axi_rd0_burst_gen0_c1_full;
             end
         end
     end
@@ -4389,80 +4469,124 @@ always @(posedge clk) begin: axi_rd0_fsm
 end
 
 
-always @(lmmu_core0_rd1_cmd_stride, lmmu_core0_rd1_cmd_rows, axi_rd1_busy_q, lmmu_core0_rd1_cmd_addr, lmmu_core0_rd1_cmd_row_bytes, lmmu_core0_rd1_cmd_valid) begin: axi_rd1_cmd_front1_front
-    reg [24-1:0] rb;
-    lmmu_core0_rd1_cmd_ready = (!axi_rd1_busy_q);
-    axi_rd1_accept = (lmmu_core0_rd1_cmd_valid && (!axi_rd1_busy_q));
-    axi_rd1_bad = ((lmmu_core0_rd1_cmd_rows == 0) || (lmmu_core0_rd1_cmd_row_bytes == 0) || (lmmu_core0_rd1_cmd_addr[2-1:0] != 0) || (lmmu_core0_rd1_cmd_stride[2-1:0] != 0));
-    rb = 24'h0;
-    rb = {2'h0, lmmu_core0_rd1_cmd_row_bytes[24-1:2]};
-    if ((lmmu_core0_rd1_cmd_row_bytes[2-1:0] != 0)) begin
-        rb = (rb + 1);
+
+assign lmmu_core0_rd1_cmd_ready = (!axi_rd1_busy_q);
+assign axi_rd1_accept = (lmmu_core0_rd1_cmd_valid && (!axi_rd1_busy_q));
+assign axi_rd1_bad = ((lmmu_core0_rd1_cmd_rows == 0) || (lmmu_core0_rd1_cmd_row_bytes == 0) || (lmmu_core0_rd1_cmd_addr[2-1:0] != 0) || (lmmu_core0_rd1_cmd_stride[2-1:0] != 0));
+
+
+
+assign axi_rd1_burst_gen1_inv_off = (~axi_rd1_burst_gen1_addr_q[12-1:2]);
+
+
+
+assign axi_rd1_burst_gen1_more_to_page = axi_rd1_burst_gen1_inv_off;
+
+
+always @(axi_rd1_burst_gen1_left_m1_q, axi_rd1_burst_gen1_c1_q, axi_rd1_burst_gen1_more_to_page) begin: axi_rd1_burst_gen1_classify
+    reg [10-1:0] n;
+    reg spill;
+    reg re;
+    n = 10'h0;
+    n = axi_rd1_burst_gen1_left_m1_q[10-1:0];
+    spill = 1'b0;
+    if ((axi_rd1_burst_gen1_more_to_page < n)) begin
+        spill = 1'b1;
     end
-    axi_rd1_row_beats = rb;
+    re = (axi_rd1_burst_gen1_c1_q && (!spill));
+    axi_rd1_burst_gen1_row_end = re;
+    axi_rd1_burst_gen1_page_end = ((!re) && (axi_rd1_burst_gen1_more_to_page <= 15));
 end
 
 
-
-assign axi_rd1_burst_gen1_to_page = (1024 - {14'h0, axi_rd1_burst_gen1_addr_q[12-1:2]});
-
-
-always @(axi_rd1_burst_gen1_beats_left_q, axi_rd1_burst_gen1_to_page) begin: axi_rd1_burst_gen1_burst_len
-    reg [24-1:0] n;
-    n = 24'h0;
-    if ((axi_rd1_burst_gen1_beats_left_q > 16)) begin
-        n = 16;
+always @(axi_rd1_burst_gen1_addr_q, axi_rd1_burst_gen1_more_to_page, axi_rd1_burst_gen1_left_m1_q, axi_rd1_burst_gen1_page_end, axi_rd1_burst_gen1_active_q, axi_rd1_burst_gen1_row_end) begin: axi_rd1_burst_gen1_offer
+    axi_rd1_g_active = axi_rd1_burst_gen1_active_q;
+    axi_rd1_g_addr = axi_rd1_burst_gen1_addr_q;
+    if (axi_rd1_burst_gen1_row_end) begin
+        axi_rd1_g_lm1 = axi_rd1_burst_gen1_left_m1_q[8-1:0];
+    end
+    else if (axi_rd1_burst_gen1_page_end) begin
+        axi_rd1_g_lm1 = axi_rd1_burst_gen1_more_to_page[8-1:0];
     end
     else begin
-        n = axi_rd1_burst_gen1_beats_left_q;
+        axi_rd1_g_lm1 = 15;
     end
-    if ((axi_rd1_burst_gen1_to_page < n)) begin
-        n = axi_rd1_burst_gen1_to_page;
+end
+
+
+always @(lmmu_core0_rd1_cmd_row_bytes) begin: axi_rd1_burst_gen1_row_whole
+    if ((lmmu_core0_rd1_cmd_row_bytes[2-1:0] == 0)) begin
+        axi_rd1_burst_gen1_s_whole_m = 4194303;
     end
-    axi_rd1_burst_gen1_len_s = n;
+    else begin
+        axi_rd1_burst_gen1_s_whole_m = 0;
+    end
 end
 
 
 
-assign axi_rd1_g_active = axi_rd1_burst_gen1_active_q;
-assign axi_rd1_g_addr = axi_rd1_burst_gen1_addr_q;
-assign axi_rd1_g_lm1 = (axi_rd1_burst_gen1_len_s[8-1:0] - 1);
-assign axi_rd1_burst_gen1_step_s = {21'h0, axi_rd1_burst_gen1_len_s[9-1:0], 2'h0};
+assign axi_rd1_burst_gen1_off_full = (axi_rd1_burst_gen1_addr_q[12-1:2] + 16);
+assign axi_rd1_burst_gen1_a_page = (axi_rd1_burst_gen1_addr_q[32-1:12] + 1);
+assign axi_rd1_burst_gen1_neg_page = {14'h3fff, axi_rd1_burst_gen1_addr_q[12-1:2]};
+assign axi_rd1_burst_gen1_low_pg = (axi_rd1_burst_gen1_left_m1_q[10-1:0] + axi_rd1_burst_gen1_neg_page[10-1:0]);
+assign axi_rd1_burst_gen1_c1_full = (axi_rd1_burst_gen1_left_m1_q <= 31);
+assign axi_rd1_burst_gen1_s_rbm1 = (lmmu_core0_rd1_cmd_row_bytes[24-1:2] + axi_rd1_burst_gen1_s_whole_m);
+assign axi_rd1_burst_gen1_s_rb_le_mb = (lmmu_core0_rd1_cmd_row_bytes <= 64);
+
+
+
+assign axi_rd1_burst_gen1_c1_pg = (axi_rd1_burst_gen1_c1_full && (axi_rd1_burst_gen1_low_pg <= 15));
 
 
 always @(posedge clk) begin: axi_rd1_burst_gen1_advance
     if (rst_n == 0) begin
         axi_rd1_burst_gen1_addr_q <= 0;
-        axi_rd1_burst_gen1_row_beats_q <= 0;
         axi_rd1_burst_gen1_stride_q <= 0;
+        axi_rd1_burst_gen1_left_m1_q <= 0;
         axi_rd1_burst_gen1_rows_left_q <= 0;
-        axi_rd1_burst_gen1_row_addr_q <= 0;
+        axi_rd1_burst_gen1_c1_q <= 0;
+        axi_rd1_burst_gen1_rbm1_q <= 0;
         axi_rd1_burst_gen1_active_q <= 0;
-        axi_rd1_burst_gen1_beats_left_q <= 0;
+        axi_rd1_burst_gen1_last_row_q <= 0;
+        axi_rd1_burst_gen1_nrow_q <= 0;
+        axi_rd1_burst_gen1_rb_le_mb_q <= 0;
     end
     else begin
-        if (axi_rd1_start) begin
+        if (axi_rd1_accept) begin
+            if (axi_rd1_start) begin
+                axi_rd1_burst_gen1_active_q <= 1;
+            end
             axi_rd1_burst_gen1_addr_q <= lmmu_core0_rd1_cmd_addr;
-            axi_rd1_burst_gen1_row_addr_q <= lmmu_core0_rd1_cmd_addr;
+            axi_rd1_burst_gen1_nrow_q <= (lmmu_core0_rd1_cmd_addr + lmmu_core0_rd1_cmd_stride);
             axi_rd1_burst_gen1_stride_q <= lmmu_core0_rd1_cmd_stride;
             axi_rd1_burst_gen1_rows_left_q <= lmmu_core0_rd1_cmd_rows;
-            axi_rd1_burst_gen1_row_beats_q <= axi_rd1_row_beats;
-            axi_rd1_burst_gen1_beats_left_q <= axi_rd1_row_beats;
-            axi_rd1_burst_gen1_active_q <= 1;
+            axi_rd1_burst_gen1_last_row_q <= (lmmu_core0_rd1_cmd_rows == 1);
+            axi_rd1_burst_gen1_rbm1_q <= {2'h0, axi_rd1_burst_gen1_s_rbm1};
+            axi_rd1_burst_gen1_left_m1_q <= {2'h0, axi_rd1_burst_gen1_s_rbm1};
+            axi_rd1_burst_gen1_rb_le_mb_q <= axi_rd1_burst_gen1_s_rb_le_mb;
+            axi_rd1_burst_gen1_c1_q <= axi_rd1_burst_gen1_s_rb_le_mb;
         end
         else if ((axi_rd1_take && axi_rd1_burst_gen1_active_q)) begin
-            if ((axi_rd1_burst_gen1_len_s == axi_rd1_burst_gen1_beats_left_q)) begin
-                if ((axi_rd1_burst_gen1_rows_left_q == 1)) begin
+            if (axi_rd1_burst_gen1_row_end) begin
+                if (axi_rd1_burst_gen1_last_row_q) begin
                     axi_rd1_burst_gen1_active_q <= 0;
                 end
                 axi_rd1_burst_gen1_rows_left_q <= (axi_rd1_burst_gen1_rows_left_q - 1);
-                axi_rd1_burst_gen1_row_addr_q <= (axi_rd1_burst_gen1_row_addr_q + axi_rd1_burst_gen1_stride_q);
-                axi_rd1_burst_gen1_addr_q <= (axi_rd1_burst_gen1_row_addr_q + axi_rd1_burst_gen1_stride_q);
-                axi_rd1_burst_gen1_beats_left_q <= axi_rd1_burst_gen1_row_beats_q;
+                axi_rd1_burst_gen1_last_row_q <= (axi_rd1_burst_gen1_rows_left_q == 2);
+                axi_rd1_burst_gen1_addr_q <= axi_rd1_burst_gen1_nrow_q;
+                axi_rd1_burst_gen1_nrow_q <= (axi_rd1_burst_gen1_nrow_q + axi_rd1_burst_gen1_stride_q);
+                axi_rd1_burst_gen1_left_m1_q <= axi_rd1_burst_gen1_rbm1_q;
+                axi_rd1_burst_gen1_c1_q <= axi_rd1_burst_gen1_rb_le_mb_q;
+            end
+            else if (axi_rd1_burst_gen1_page_end) begin
+                axi_rd1_burst_gen1_addr_q <= {axi_rd1_burst_gen1_a_page, 12'h0};
+                axi_rd1_burst_gen1_left_m1_q <= (axi_rd1_burst_gen1_left_m1_q + axi_rd1_burst_gen1_neg_page);
+                axi_rd1_burst_gen1_c1_q <= axi_rd1_burst_gen1_c1_pg;
             end
             else begin
-                axi_rd1_burst_gen1_addr_q <= (axi_rd1_burst_gen1_addr_q + axi_rd1_burst_gen1_step_s);
-                axi_rd1_burst_gen1_beats_left_q <= (axi_rd1_burst_gen1_beats_left_q - axi_rd1_burst_gen1_len_s);
+                axi_rd1_burst_gen1_addr_q <= {axi_rd1_burst_gen1_addr_q[32-1:12], axi_rd1_burst_gen1_off_full, 2'h0};
+                axi_rd1_burst_gen1_left_m1_q <= (axi_rd1_burst_gen1_left_m1_q - 16);
+                axi_rd1_burst_gen1_c1_q <= axi_rd1_burst_gen1_c1_full;
             end
         end
     end
@@ -4599,84 +4723,128 @@ always @(posedge clk) begin: axi_rd1_fsm
 end
 
 
-always @(lmmu_core0_wr1_cmd_stride, lmmu_core0_wr1_cmd_rows, axi_wr0_busy_q, lmmu_core0_wr1_cmd_addr, lmmu_core0_wr1_cmd_row_bytes, lmmu_core0_wr1_cmd_valid) begin: axi_wr0_cmd_front2_front
-    reg [24-1:0] rb;
-    lmmu_core0_wr1_cmd_ready = (!axi_wr0_busy_q);
-    axi_wr0_accept = (lmmu_core0_wr1_cmd_valid && (!axi_wr0_busy_q));
-    axi_wr0_bad = ((lmmu_core0_wr1_cmd_rows == 0) || (lmmu_core0_wr1_cmd_row_bytes == 0) || (lmmu_core0_wr1_cmd_addr[2-1:0] != 0) || (lmmu_core0_wr1_cmd_stride[2-1:0] != 0));
-    rb = 24'h0;
-    rb = {2'h0, lmmu_core0_wr1_cmd_row_bytes[24-1:2]};
-    if ((lmmu_core0_wr1_cmd_row_bytes[2-1:0] != 0)) begin
-        rb = (rb + 1);
+
+assign lmmu_core0_wr1_cmd_ready = (!axi_wr0_busy_q);
+assign axi_wr0_accept = (lmmu_core0_wr1_cmd_valid && (!axi_wr0_busy_q));
+assign axi_wr0_bad = ((lmmu_core0_wr1_cmd_rows == 0) || (lmmu_core0_wr1_cmd_row_bytes == 0) || (lmmu_core0_wr1_cmd_addr[2-1:0] != 0) || (lmmu_core0_wr1_cmd_stride[2-1:0] != 0));
+
+
+
+assign axi_wr0_burst_gen2_inv_off = (~axi_wr0_burst_gen2_addr_q[12-1:2]);
+
+
+
+assign axi_wr0_burst_gen2_more_to_page = axi_wr0_burst_gen2_inv_off;
+
+
+always @(axi_wr0_burst_gen2_left_m1_q, axi_wr0_burst_gen2_c1_q, axi_wr0_burst_gen2_more_to_page) begin: axi_wr0_burst_gen2_classify
+    reg [10-1:0] n;
+    reg spill;
+    reg re;
+    n = 10'h0;
+    n = axi_wr0_burst_gen2_left_m1_q[10-1:0];
+    spill = 1'b0;
+    if ((axi_wr0_burst_gen2_more_to_page < n)) begin
+        spill = 1'b1;
     end
-    axi_wr0_row_beats = rb;
+    re = (axi_wr0_burst_gen2_c1_q && (!spill));
+    axi_wr0_burst_gen2_row_end = re;
+    axi_wr0_burst_gen2_page_end = ((!re) && (axi_wr0_burst_gen2_more_to_page <= 15));
 end
 
 
-
-assign axi_wr0_burst_gen2_to_page = (1024 - {14'h0, axi_wr0_burst_gen2_addr_q[12-1:2]});
-
-
-always @(axi_wr0_burst_gen2_beats_left_q, axi_wr0_burst_gen2_to_page) begin: axi_wr0_burst_gen2_burst_len
-    reg [24-1:0] n;
-    n = 24'h0;
-    if ((axi_wr0_burst_gen2_beats_left_q > 16)) begin
-        n = 16;
+always @(axi_wr0_burst_gen2_addr_q, axi_wr0_burst_gen2_more_to_page, axi_wr0_burst_gen2_left_m1_q, axi_wr0_burst_gen2_page_end, axi_wr0_burst_gen2_active_q, axi_wr0_burst_gen2_row_end) begin: axi_wr0_burst_gen2_offer
+    axi_wr0_g_active = axi_wr0_burst_gen2_active_q;
+    axi_wr0_g_addr = axi_wr0_burst_gen2_addr_q;
+    if (axi_wr0_burst_gen2_row_end) begin
+        axi_wr0_g_lm1 = axi_wr0_burst_gen2_left_m1_q[8-1:0];
+    end
+    else if (axi_wr0_burst_gen2_page_end) begin
+        axi_wr0_g_lm1 = axi_wr0_burst_gen2_more_to_page[8-1:0];
     end
     else begin
-        n = axi_wr0_burst_gen2_beats_left_q;
+        axi_wr0_g_lm1 = 15;
     end
-    if ((axi_wr0_burst_gen2_to_page < n)) begin
-        n = axi_wr0_burst_gen2_to_page;
-    end
-    axi_wr0_burst_gen2_len_s = n;
 end
 
 
 
-assign axi_wr0_g_active = axi_wr0_burst_gen2_active_q;
-assign axi_wr0_g_addr = axi_wr0_burst_gen2_addr_q;
-assign axi_wr0_g_lm1 = (axi_wr0_burst_gen2_len_s[8-1:0] - 1);
-assign axi_wr0_burst_gen2_step_s = {21'h0, axi_wr0_burst_gen2_len_s[9-1:0], 2'h0};
+assign axi_wr0_g_end_row = axi_wr0_burst_gen2_row_end;
+
+
+always @(lmmu_core0_wr1_cmd_row_bytes) begin: axi_wr0_burst_gen2_row_whole
+    if ((lmmu_core0_wr1_cmd_row_bytes[2-1:0] == 0)) begin
+        axi_wr0_burst_gen2_s_whole_m = 4194303;
+    end
+    else begin
+        axi_wr0_burst_gen2_s_whole_m = 0;
+    end
+end
 
 
 
-assign axi_wr0_g_end_row = (axi_wr0_burst_gen2_len_s == axi_wr0_burst_gen2_beats_left_q);
+assign axi_wr0_burst_gen2_off_full = (axi_wr0_burst_gen2_addr_q[12-1:2] + 16);
+assign axi_wr0_burst_gen2_a_page = (axi_wr0_burst_gen2_addr_q[32-1:12] + 1);
+assign axi_wr0_burst_gen2_neg_page = {14'h3fff, axi_wr0_burst_gen2_addr_q[12-1:2]};
+assign axi_wr0_burst_gen2_low_pg = (axi_wr0_burst_gen2_left_m1_q[10-1:0] + axi_wr0_burst_gen2_neg_page[10-1:0]);
+assign axi_wr0_burst_gen2_c1_full = (axi_wr0_burst_gen2_left_m1_q <= 31);
+assign axi_wr0_burst_gen2_s_rbm1 = (lmmu_core0_wr1_cmd_row_bytes[24-1:2] + axi_wr0_burst_gen2_s_whole_m);
+assign axi_wr0_burst_gen2_s_rb_le_mb = (lmmu_core0_wr1_cmd_row_bytes <= 64);
+
+
+
+assign axi_wr0_burst_gen2_c1_pg = (axi_wr0_burst_gen2_c1_full && (axi_wr0_burst_gen2_low_pg <= 15));
 
 
 always @(posedge clk) begin: axi_wr0_burst_gen2_advance
     if (rst_n == 0) begin
         axi_wr0_burst_gen2_addr_q <= 0;
-        axi_wr0_burst_gen2_row_beats_q <= 0;
         axi_wr0_burst_gen2_stride_q <= 0;
+        axi_wr0_burst_gen2_left_m1_q <= 0;
         axi_wr0_burst_gen2_rows_left_q <= 0;
-        axi_wr0_burst_gen2_row_addr_q <= 0;
+        axi_wr0_burst_gen2_c1_q <= 0;
+        axi_wr0_burst_gen2_rbm1_q <= 0;
         axi_wr0_burst_gen2_active_q <= 0;
-        axi_wr0_burst_gen2_beats_left_q <= 0;
+        axi_wr0_burst_gen2_last_row_q <= 0;
+        axi_wr0_burst_gen2_nrow_q <= 0;
+        axi_wr0_burst_gen2_rb_le_mb_q <= 0;
     end
     else begin
-        if (axi_wr0_start) begin
+        if (axi_wr0_accept) begin
+            if (axi_wr0_start) begin
+                axi_wr0_burst_gen2_active_q <= 1;
+            end
             axi_wr0_burst_gen2_addr_q <= lmmu_core0_wr1_cmd_addr;
-            axi_wr0_burst_gen2_row_addr_q <= lmmu_core0_wr1_cmd_addr;
+            axi_wr0_burst_gen2_nrow_q <= (lmmu_core0_wr1_cmd_addr + lmmu_core0_wr1_cmd_stride);
             axi_wr0_burst_gen2_stride_q <= lmmu_core0_wr1_cmd_stride;
             axi_wr0_burst_gen2_rows_left_q <= lmmu_core0_wr1_cmd_rows;
-            axi_wr0_burst_gen2_row_beats_q <= axi_wr0_row_beats;
-            axi_wr0_burst_gen2_beats_left_q <= axi_wr0_row_beats;
-            axi_wr0_burst_gen2_active_q <= 1;
+            axi_wr0_burst_gen2_last_row_q <= (lmmu_core0_wr1_cmd_rows == 1);
+            axi_wr0_burst_gen2_rbm1_q <= {2'h0, axi_wr0_burst_gen2_s_rbm1};
+            axi_wr0_burst_gen2_left_m1_q <= {2'h0, axi_wr0_burst_gen2_s_rbm1};
+            axi_wr0_burst_gen2_rb_le_mb_q <= axi_wr0_burst_gen2_s_rb_le_mb;
+            axi_wr0_burst_gen2_c1_q <= axi_wr0_burst_gen2_s_rb_le_mb;
         end
         else if ((axi_wr0_take && axi_wr0_burst_gen2_active_q)) begin
-            if ((axi_wr0_burst_gen2_len_s == axi_wr0_burst_gen2_beats_left_q)) begin
-                if ((axi_wr0_burst_gen2_rows_left_q == 1)) begin
+            if (axi_wr0_burst_gen2_row_end) begin
+                if (axi_wr0_burst_gen2_last_row_q) begin
                     axi_wr0_burst_gen2_active_q <= 0;
                 end
                 axi_wr0_burst_gen2_rows_left_q <= (axi_wr0_burst_gen2_rows_left_q - 1);
-                axi_wr0_burst_gen2_row_addr_q <= (axi_wr0_burst_gen2_row_addr_q + axi_wr0_burst_gen2_stride_q);
-                axi_wr0_burst_gen2_addr_q <= (axi_wr0_burst_gen2_row_addr_q + axi_wr0_burst_gen2_stride_q);
-                axi_wr0_burst_gen2_beats_left_q <= axi_wr0_burst_gen2_row_beats_q;
+                axi_wr0_burst_gen2_last_row_q <= (axi_wr0_burst_gen2_rows_left_q == 2);
+                axi_wr0_burst_gen2_addr_q <= axi_wr0_burst_gen2_nrow_q;
+                axi_wr0_burst_gen2_nrow_q <= (axi_wr0_burst_gen2_nrow_q + axi_wr0_burst_gen2_stride_q);
+                axi_wr0_burst_gen2_left_m1_q <= axi_wr0_burst_gen2_rbm1_q;
+                axi_wr0_burst_gen2_c1_q <= axi_wr0_burst_gen2_rb_le_mb_q;
+            end
+            else if (axi_wr0_burst_gen2_page_end) begin
+                axi_wr0_burst_gen2_addr_q <= {axi_wr0_burst_gen2_a_page, 12'h0};
+                axi_wr0_burst_gen2_left_m1_q <= (axi_wr0_burst_gen2_left_m1_q + axi_wr0_burst_gen2_neg_page);
+                axi_wr0_burst_gen2_c1_q <= axi_wr0_burst_gen2_c1_pg;
             end
             else begin
-                axi_wr0_burst_gen2_addr_q <= (axi_wr0_burst_gen2_addr_q + axi_wr0_burst_gen2_step_s);
-                axi_wr0_burst_gen2_beats_left_q <= (axi_wr0_burst_gen2_beats_left_q - axi_wr0_burst_gen2_len_s);
+                axi_wr0_burst_gen2_addr_q <= {axi_wr0_burst_gen2_addr_q[32-1:12], axi_wr0_burst_gen2_off_full, 2'h0};
+                axi_wr0_burst_gen2_left_m1_q <= (axi_wr0_burst_gen2_left_m1_q - 16);
+                axi_wr0_burst_gen2_c1_q <= axi_wr0_burst_gen2_c1_full;
             end
         end
     end

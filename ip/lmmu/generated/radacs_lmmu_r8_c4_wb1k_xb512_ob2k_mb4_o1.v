@@ -333,7 +333,7 @@ wire axil_regs0_0_1_2__decode13_0_1_2_wsel;
 wire axil_regs0_0_1_2__decode14_0_1_2_wsel;
 wire axil_regs0_0_1_2__decode15_0_1_2_wsel;
 reg lmmu_core0_0_1_2_rd0_cmd_valid;
-reg lmmu_core0_0_1_2_rd0_cmd_ready;
+wire lmmu_core0_0_1_2_rd0_cmd_ready;
 reg [31:0] lmmu_core0_0_1_2_rd0_cmd_addr;
 reg [23:0] lmmu_core0_0_1_2_rd0_cmd_row_bytes;
 reg [23:0] lmmu_core0_0_1_2_rd0_cmd_rows;
@@ -344,7 +344,7 @@ reg lmmu_core0_0_1_2_rd0_tready;
 wire lmmu_core0_0_1_2_rd0_done;
 wire [1:0] lmmu_core0_0_1_2_rd0_status;
 wire lmmu_core0_0_1_2_rd1_cmd_valid;
-reg lmmu_core0_0_1_2_rd1_cmd_ready;
+wire lmmu_core0_0_1_2_rd1_cmd_ready;
 wire [31:0] lmmu_core0_0_1_2_rd1_cmd_addr;
 wire [23:0] lmmu_core0_0_1_2_rd1_cmd_row_bytes;
 wire [23:0] lmmu_core0_0_1_2_rd1_cmd_rows;
@@ -355,7 +355,7 @@ wire lmmu_core0_0_1_2_rd1_tready;
 wire lmmu_core0_0_1_2_rd1_done;
 wire [1:0] lmmu_core0_0_1_2_rd1_status;
 reg lmmu_core0_0_1_2_wr1_cmd_valid;
-reg lmmu_core0_0_1_2_wr1_cmd_ready;
+wire lmmu_core0_0_1_2_wr1_cmd_ready;
 reg [31:0] lmmu_core0_0_1_2_wr1_cmd_addr;
 reg [23:0] lmmu_core0_0_1_2_wr1_cmd_row_bytes;
 reg [23:0] lmmu_core0_0_1_2_wr1_cmd_rows;
@@ -407,6 +407,7 @@ reg lmmu_core0_0_1_2_st_busy;
 wire lmmu_core0_0_1_2_pipe_quiet;
 reg lmmu_core0_0_1_2_cs_done;
 reg [2:0] lmmu_core0_0_1_2_lstate;
+reg lmmu_core0_0_1_2_p0_busy;
 reg lmmu_core0_0_1_2_p0_go;
 reg lmmu_core0_0_1_2_p1_go;
 reg [23:0] lmmu_core0_0_1_2_l_m0;
@@ -428,7 +429,6 @@ reg lmmu_core0_0_1_2_l_lastn;
 reg [23:0] lmmu_core0_0_1_2_l_k;
 reg lmmu_core0_0_1_2_l_last;
 reg [23:0] lmmu_core0_0_1_2_l_kw;
-reg lmmu_core0_0_1_2_p0_busy;
 reg lmmu_core0_0_1_2_p0_withp;
 reg lmmu_core0_0_1_2_p0_wbusy;
 wire lmmu_core0_0_1_2_p1_busy;
@@ -779,20 +779,19 @@ reg signed [31:0] lmmu_core0_0_1_2_outstage0_0_1_2__lane3_0_1_2_s_q;
 reg [5:0] lmmu_core0_0_1_2_outstage0_0_1_2__lane3_0_1_2_sh1_q;
 reg [5:0] lmmu_core0_0_1_2_outstage0_0_1_2__lane3_0_1_2_sh2_q;
 wire axi_rd0_0_1_2_m_axis_tlast;
-reg [23:0] axi_rd0_0_1_2_row_beats;
-reg axi_rd0_0_1_2_accept;
+wire axi_rd0_0_1_2_accept;
 reg [31:0] axi_rd0_0_1_2_araddr_q;
 reg [7:0] axi_rd0_0_1_2_arlen_q;
 reg axi_rd0_0_1_2_arvalid_q;
-reg axi_rd0_0_1_2_bad;
+wire axi_rd0_0_1_2_bad;
 reg axi_rd0_0_1_2_busy_q;
 wire axi_rd0_0_1_2_cmd_last;
 reg [1:0] axi_rd0_0_1_2_code_q;
 reg axi_rd0_0_1_2_done_q;
 reg axi_rd0_0_1_2_err_q;
-wire axi_rd0_0_1_2_g_active;
-wire [31:0] axi_rd0_0_1_2_g_addr;
-wire [7:0] axi_rd0_0_1_2_g_lm1;
+reg axi_rd0_0_1_2_g_active;
+reg [31:0] axi_rd0_0_1_2_g_addr;
+reg [7:0] axi_rd0_0_1_2_g_lm1;
 reg [31:0] axi_rd0_0_1_2_out_data_q;
 reg axi_rd0_0_1_2_out_last_q;
 reg axi_rd0_0_1_2_out_valid_q;
@@ -804,31 +803,43 @@ reg axi_rd0_0_1_2_skid_last_q;
 reg axi_rd0_0_1_2_skid_valid_q;
 wire axi_rd0_0_1_2_start;
 wire axi_rd0_0_1_2_take;
+wire [19:0] axi_rd0_0_1_2_burst_gen0_0_1_2_a_page;
 reg axi_rd0_0_1_2_burst_gen0_0_1_2_active_q;
 reg [31:0] axi_rd0_0_1_2_burst_gen0_0_1_2_addr_q;
-reg [23:0] axi_rd0_0_1_2_burst_gen0_0_1_2_beats_left_q;
-reg [23:0] axi_rd0_0_1_2_burst_gen0_0_1_2_len_s;
-reg [31:0] axi_rd0_0_1_2_burst_gen0_0_1_2_row_addr_q;
-reg [23:0] axi_rd0_0_1_2_burst_gen0_0_1_2_row_beats_q;
+wire axi_rd0_0_1_2_burst_gen0_0_1_2_c1_full;
+wire axi_rd0_0_1_2_burst_gen0_0_1_2_c1_pg;
+reg axi_rd0_0_1_2_burst_gen0_0_1_2_c1_q;
+wire [9:0] axi_rd0_0_1_2_burst_gen0_0_1_2_inv_off;
+reg axi_rd0_0_1_2_burst_gen0_0_1_2_last_row_q;
+reg [23:0] axi_rd0_0_1_2_burst_gen0_0_1_2_left_m1_q;
+wire [9:0] axi_rd0_0_1_2_burst_gen0_0_1_2_low_pg;
+wire [9:0] axi_rd0_0_1_2_burst_gen0_0_1_2_more_to_page;
+wire [23:0] axi_rd0_0_1_2_burst_gen0_0_1_2_neg_page;
+reg [31:0] axi_rd0_0_1_2_burst_gen0_0_1_2_nrow_q;
+wire [9:0] axi_rd0_0_1_2_burst_gen0_0_1_2_off_full;
+reg axi_rd0_0_1_2_burst_gen0_0_1_2_page_end;
+reg axi_rd0_0_1_2_burst_gen0_0_1_2_rb_le_mb_q;
+reg [23:0] axi_rd0_0_1_2_burst_gen0_0_1_2_rbm1_q;
+reg axi_rd0_0_1_2_burst_gen0_0_1_2_row_end;
 reg [23:0] axi_rd0_0_1_2_burst_gen0_0_1_2_rows_left_q;
-wire [31:0] axi_rd0_0_1_2_burst_gen0_0_1_2_step_s;
+wire axi_rd0_0_1_2_burst_gen0_0_1_2_s_rb_le_mb;
+wire [21:0] axi_rd0_0_1_2_burst_gen0_0_1_2_s_rbm1;
+reg [21:0] axi_rd0_0_1_2_burst_gen0_0_1_2_s_whole_m;
 reg [31:0] axi_rd0_0_1_2_burst_gen0_0_1_2_stride_q;
-wire [23:0] axi_rd0_0_1_2_burst_gen0_0_1_2_to_page;
 wire axi_rd1_0_1_2_m_axis_tlast;
-reg [23:0] axi_rd1_0_1_2_row_beats;
-reg axi_rd1_0_1_2_accept;
+wire axi_rd1_0_1_2_accept;
 reg [31:0] axi_rd1_0_1_2_araddr_q;
 reg [7:0] axi_rd1_0_1_2_arlen_q;
 reg axi_rd1_0_1_2_arvalid_q;
-reg axi_rd1_0_1_2_bad;
+wire axi_rd1_0_1_2_bad;
 reg axi_rd1_0_1_2_busy_q;
 wire axi_rd1_0_1_2_cmd_last;
 reg [1:0] axi_rd1_0_1_2_code_q;
 reg axi_rd1_0_1_2_done_q;
 reg axi_rd1_0_1_2_err_q;
-wire axi_rd1_0_1_2_g_active;
-wire [31:0] axi_rd1_0_1_2_g_addr;
-wire [7:0] axi_rd1_0_1_2_g_lm1;
+reg axi_rd1_0_1_2_g_active;
+reg [31:0] axi_rd1_0_1_2_g_addr;
+reg [7:0] axi_rd1_0_1_2_g_lm1;
 reg [31:0] axi_rd1_0_1_2_out_data_q;
 reg axi_rd1_0_1_2_out_last_q;
 reg axi_rd1_0_1_2_out_valid_q;
@@ -840,22 +851,34 @@ reg axi_rd1_0_1_2_skid_last_q;
 reg axi_rd1_0_1_2_skid_valid_q;
 wire axi_rd1_0_1_2_start;
 wire axi_rd1_0_1_2_take;
+wire [19:0] axi_rd1_0_1_2_burst_gen1_0_1_2_a_page;
 reg axi_rd1_0_1_2_burst_gen1_0_1_2_active_q;
 reg [31:0] axi_rd1_0_1_2_burst_gen1_0_1_2_addr_q;
-reg [23:0] axi_rd1_0_1_2_burst_gen1_0_1_2_beats_left_q;
-reg [23:0] axi_rd1_0_1_2_burst_gen1_0_1_2_len_s;
-reg [31:0] axi_rd1_0_1_2_burst_gen1_0_1_2_row_addr_q;
-reg [23:0] axi_rd1_0_1_2_burst_gen1_0_1_2_row_beats_q;
+wire axi_rd1_0_1_2_burst_gen1_0_1_2_c1_full;
+wire axi_rd1_0_1_2_burst_gen1_0_1_2_c1_pg;
+reg axi_rd1_0_1_2_burst_gen1_0_1_2_c1_q;
+wire [9:0] axi_rd1_0_1_2_burst_gen1_0_1_2_inv_off;
+reg axi_rd1_0_1_2_burst_gen1_0_1_2_last_row_q;
+reg [23:0] axi_rd1_0_1_2_burst_gen1_0_1_2_left_m1_q;
+wire [9:0] axi_rd1_0_1_2_burst_gen1_0_1_2_low_pg;
+wire [9:0] axi_rd1_0_1_2_burst_gen1_0_1_2_more_to_page;
+wire [23:0] axi_rd1_0_1_2_burst_gen1_0_1_2_neg_page;
+reg [31:0] axi_rd1_0_1_2_burst_gen1_0_1_2_nrow_q;
+wire [9:0] axi_rd1_0_1_2_burst_gen1_0_1_2_off_full;
+reg axi_rd1_0_1_2_burst_gen1_0_1_2_page_end;
+reg axi_rd1_0_1_2_burst_gen1_0_1_2_rb_le_mb_q;
+reg [23:0] axi_rd1_0_1_2_burst_gen1_0_1_2_rbm1_q;
+reg axi_rd1_0_1_2_burst_gen1_0_1_2_row_end;
 reg [23:0] axi_rd1_0_1_2_burst_gen1_0_1_2_rows_left_q;
-wire [31:0] axi_rd1_0_1_2_burst_gen1_0_1_2_step_s;
+wire axi_rd1_0_1_2_burst_gen1_0_1_2_s_rb_le_mb;
+wire [21:0] axi_rd1_0_1_2_burst_gen1_0_1_2_s_rbm1;
+reg [21:0] axi_rd1_0_1_2_burst_gen1_0_1_2_s_whole_m;
 reg [31:0] axi_rd1_0_1_2_burst_gen1_0_1_2_stride_q;
-wire [23:0] axi_rd1_0_1_2_burst_gen1_0_1_2_to_page;
-reg [23:0] axi_wr0_0_1_2_row_beats;
-reg axi_wr0_0_1_2_accept;
+wire axi_wr0_0_1_2_accept;
 reg [31:0] axi_wr0_0_1_2_awaddr_q;
 reg [7:0] axi_wr0_0_1_2_awlen_q;
 reg axi_wr0_0_1_2_awvalid_q;
-reg axi_wr0_0_1_2_bad;
+wire axi_wr0_0_1_2_bad;
 reg [7:0] axi_wr0_0_1_2_beat_q;
 reg axi_wr0_0_1_2_busy_q;
 reg [1:0] axi_wr0_0_1_2_code_q;
@@ -864,10 +887,10 @@ reg axi_wr0_0_1_2_err_q;
 reg [1:0] axi_wr0_0_1_2_f_cnt_q;
 reg [0:0] axi_wr0_0_1_2_f_rd_q;
 reg [0:0] axi_wr0_0_1_2_f_wr_q;
-wire axi_wr0_0_1_2_g_active;
-wire [31:0] axi_wr0_0_1_2_g_addr;
+reg axi_wr0_0_1_2_g_active;
+reg [31:0] axi_wr0_0_1_2_g_addr;
 wire axi_wr0_0_1_2_g_end_row;
-wire [7:0] axi_wr0_0_1_2_g_lm1;
+reg [7:0] axi_wr0_0_1_2_g_lm1;
 wire axi_wr0_0_1_2_h_end;
 wire [7:0] axi_wr0_0_1_2_h_len;
 wire axi_wr0_0_1_2_in_fire;
@@ -886,16 +909,29 @@ reg [3:0] axi_wr0_0_1_2_skid_strb_q;
 reg axi_wr0_0_1_2_skid_valid_q;
 wire axi_wr0_0_1_2_start;
 wire axi_wr0_0_1_2_take;
+wire [19:0] axi_wr0_0_1_2_burst_gen2_0_1_2_a_page;
 reg axi_wr0_0_1_2_burst_gen2_0_1_2_active_q;
 reg [31:0] axi_wr0_0_1_2_burst_gen2_0_1_2_addr_q;
-reg [23:0] axi_wr0_0_1_2_burst_gen2_0_1_2_beats_left_q;
-reg [23:0] axi_wr0_0_1_2_burst_gen2_0_1_2_len_s;
-reg [31:0] axi_wr0_0_1_2_burst_gen2_0_1_2_row_addr_q;
-reg [23:0] axi_wr0_0_1_2_burst_gen2_0_1_2_row_beats_q;
+wire axi_wr0_0_1_2_burst_gen2_0_1_2_c1_full;
+wire axi_wr0_0_1_2_burst_gen2_0_1_2_c1_pg;
+reg axi_wr0_0_1_2_burst_gen2_0_1_2_c1_q;
+wire [9:0] axi_wr0_0_1_2_burst_gen2_0_1_2_inv_off;
+reg axi_wr0_0_1_2_burst_gen2_0_1_2_last_row_q;
+reg [23:0] axi_wr0_0_1_2_burst_gen2_0_1_2_left_m1_q;
+wire [9:0] axi_wr0_0_1_2_burst_gen2_0_1_2_low_pg;
+wire [9:0] axi_wr0_0_1_2_burst_gen2_0_1_2_more_to_page;
+wire [23:0] axi_wr0_0_1_2_burst_gen2_0_1_2_neg_page;
+reg [31:0] axi_wr0_0_1_2_burst_gen2_0_1_2_nrow_q;
+wire [9:0] axi_wr0_0_1_2_burst_gen2_0_1_2_off_full;
+reg axi_wr0_0_1_2_burst_gen2_0_1_2_page_end;
+reg axi_wr0_0_1_2_burst_gen2_0_1_2_rb_le_mb_q;
+reg [23:0] axi_wr0_0_1_2_burst_gen2_0_1_2_rbm1_q;
+reg axi_wr0_0_1_2_burst_gen2_0_1_2_row_end;
 reg [23:0] axi_wr0_0_1_2_burst_gen2_0_1_2_rows_left_q;
-wire [31:0] axi_wr0_0_1_2_burst_gen2_0_1_2_step_s;
+wire axi_wr0_0_1_2_burst_gen2_0_1_2_s_rb_le_mb;
+wire [21:0] axi_wr0_0_1_2_burst_gen2_0_1_2_s_rbm1;
+reg [21:0] axi_wr0_0_1_2_burst_gen2_0_1_2_s_whole_m;
 reg [31:0] axi_wr0_0_1_2_burst_gen2_0_1_2_stride_q;
-wire [23:0] axi_wr0_0_1_2_burst_gen2_0_1_2_to_page;
 reg lmmu_core0_0_1_2_d_final [0:2-1];
 reg lmmu_core0_0_1_2_d_first [0:2-1];
 reg [23:0] lmmu_core0_0_1_2_d_k [0:2-1];
@@ -2711,7 +2747,7 @@ assign core_err = lmmu_core0_0_1_2_err_q;
 
 
 
-assign lmmu_core0_0_1_2_ld_end = (lmmu_core0_0_1_2_lstate == 6);
+assign lmmu_core0_0_1_2_ld_end = ((lmmu_core0_0_1_2_lstate == 6) && (!lmmu_core0_0_1_2_p0_busy));
 
 
 always @(posedge clk) begin: lmmu_core0_0_1_2_loader
@@ -5115,80 +5151,124 @@ assign core_stall_mem = lmmu_core0_0_1_2_wait_mem;
 assign core_stall_out = lmmu_core0_0_1_2_wait_out;
 
 
-always @(lmmu_core0_0_1_2_rd0_cmd_stride, lmmu_core0_0_1_2_rd0_cmd_rows, axi_rd0_0_1_2_busy_q, lmmu_core0_0_1_2_rd0_cmd_addr, lmmu_core0_0_1_2_rd0_cmd_row_bytes, lmmu_core0_0_1_2_rd0_cmd_valid) begin: axi_rd0_0_1_2_cmd_front0_0_1_2_front
-    reg [24-1:0] rb;
-    lmmu_core0_0_1_2_rd0_cmd_ready = (!axi_rd0_0_1_2_busy_q);
-    axi_rd0_0_1_2_accept = (lmmu_core0_0_1_2_rd0_cmd_valid && (!axi_rd0_0_1_2_busy_q));
-    axi_rd0_0_1_2_bad = ((lmmu_core0_0_1_2_rd0_cmd_rows == 0) || (lmmu_core0_0_1_2_rd0_cmd_row_bytes == 0) || (lmmu_core0_0_1_2_rd0_cmd_addr[2-1:0] != 0) || (lmmu_core0_0_1_2_rd0_cmd_stride[2-1:0] != 0));
-    rb = 24'h0;
-    rb = {2'h0, lmmu_core0_0_1_2_rd0_cmd_row_bytes[24-1:2]};
-    if ((lmmu_core0_0_1_2_rd0_cmd_row_bytes[2-1:0] != 0)) begin
-        rb = (rb + 1);
+
+assign lmmu_core0_0_1_2_rd0_cmd_ready = (!axi_rd0_0_1_2_busy_q);
+assign axi_rd0_0_1_2_accept = (lmmu_core0_0_1_2_rd0_cmd_valid && (!axi_rd0_0_1_2_busy_q));
+assign axi_rd0_0_1_2_bad = ((lmmu_core0_0_1_2_rd0_cmd_rows == 0) || (lmmu_core0_0_1_2_rd0_cmd_row_bytes == 0) || (lmmu_core0_0_1_2_rd0_cmd_addr[2-1:0] != 0) || (lmmu_core0_0_1_2_rd0_cmd_stride[2-1:0] != 0));
+
+
+
+assign axi_rd0_0_1_2_burst_gen0_0_1_2_inv_off = (~axi_rd0_0_1_2_burst_gen0_0_1_2_addr_q[12-1:2]);
+
+
+
+assign axi_rd0_0_1_2_burst_gen0_0_1_2_more_to_page = axi_rd0_0_1_2_burst_gen0_0_1_2_inv_off;
+
+
+always @(axi_rd0_0_1_2_burst_gen0_0_1_2_left_m1_q, axi_rd0_0_1_2_burst_gen0_0_1_2_c1_q, axi_rd0_0_1_2_burst_gen0_0_1_2_more_to_page) begin: axi_rd0_0_1_2_burst_gen0_0_1_2_classify
+    reg [10-1:0] n;
+    reg spill;
+    reg re;
+    n = 10'h0;
+    n = axi_rd0_0_1_2_burst_gen0_0_1_2_left_m1_q[10-1:0];
+    spill = 1'b0;
+    if ((axi_rd0_0_1_2_burst_gen0_0_1_2_more_to_page < n)) begin
+        spill = 1'b1;
     end
-    axi_rd0_0_1_2_row_beats = rb;
+    re = (axi_rd0_0_1_2_burst_gen0_0_1_2_c1_q && (!spill));
+    axi_rd0_0_1_2_burst_gen0_0_1_2_row_end = re;
+    axi_rd0_0_1_2_burst_gen0_0_1_2_page_end = ((!re) && (axi_rd0_0_1_2_burst_gen0_0_1_2_more_to_page <= 3));
 end
 
 
-
-assign axi_rd0_0_1_2_burst_gen0_0_1_2_to_page = (1024 - {14'h0, axi_rd0_0_1_2_burst_gen0_0_1_2_addr_q[12-1:2]});
-
-
-always @(axi_rd0_0_1_2_burst_gen0_0_1_2_beats_left_q, axi_rd0_0_1_2_burst_gen0_0_1_2_to_page) begin: axi_rd0_0_1_2_burst_gen0_0_1_2_burst_len
-    reg [24-1:0] n;
-    n = 24'h0;
-    if ((axi_rd0_0_1_2_burst_gen0_0_1_2_beats_left_q > 4)) begin
-        n = 4;
+always @(axi_rd0_0_1_2_burst_gen0_0_1_2_addr_q, axi_rd0_0_1_2_burst_gen0_0_1_2_more_to_page, axi_rd0_0_1_2_burst_gen0_0_1_2_left_m1_q, axi_rd0_0_1_2_burst_gen0_0_1_2_page_end, axi_rd0_0_1_2_burst_gen0_0_1_2_active_q, axi_rd0_0_1_2_burst_gen0_0_1_2_row_end) begin: axi_rd0_0_1_2_burst_gen0_0_1_2_offer
+    axi_rd0_0_1_2_g_active = axi_rd0_0_1_2_burst_gen0_0_1_2_active_q;
+    axi_rd0_0_1_2_g_addr = axi_rd0_0_1_2_burst_gen0_0_1_2_addr_q;
+    if (axi_rd0_0_1_2_burst_gen0_0_1_2_row_end) begin
+        axi_rd0_0_1_2_g_lm1 = axi_rd0_0_1_2_burst_gen0_0_1_2_left_m1_q[8-1:0];
+    end
+    else if (axi_rd0_0_1_2_burst_gen0_0_1_2_page_end) begin
+        axi_rd0_0_1_2_g_lm1 = axi_rd0_0_1_2_burst_gen0_0_1_2_more_to_page[8-1:0];
     end
     else begin
-        n = axi_rd0_0_1_2_burst_gen0_0_1_2_beats_left_q;
+        axi_rd0_0_1_2_g_lm1 = 3;
     end
-    if ((axi_rd0_0_1_2_burst_gen0_0_1_2_to_page < n)) begin
-        n = axi_rd0_0_1_2_burst_gen0_0_1_2_to_page;
+end
+
+
+always @(lmmu_core0_0_1_2_rd0_cmd_row_bytes) begin: axi_rd0_0_1_2_burst_gen0_0_1_2_row_whole
+    if ((lmmu_core0_0_1_2_rd0_cmd_row_bytes[2-1:0] == 0)) begin
+        axi_rd0_0_1_2_burst_gen0_0_1_2_s_whole_m = 4194303;
     end
-    axi_rd0_0_1_2_burst_gen0_0_1_2_len_s = n;
+    else begin
+        axi_rd0_0_1_2_burst_gen0_0_1_2_s_whole_m = 0;
+    end
 end
 
 
 
-assign axi_rd0_0_1_2_g_active = axi_rd0_0_1_2_burst_gen0_0_1_2_active_q;
-assign axi_rd0_0_1_2_g_addr = axi_rd0_0_1_2_burst_gen0_0_1_2_addr_q;
-assign axi_rd0_0_1_2_g_lm1 = (axi_rd0_0_1_2_burst_gen0_0_1_2_len_s[8-1:0] - 1);
-assign axi_rd0_0_1_2_burst_gen0_0_1_2_step_s = {21'h0, axi_rd0_0_1_2_burst_gen0_0_1_2_len_s[9-1:0], 2'h0};
+assign axi_rd0_0_1_2_burst_gen0_0_1_2_off_full = (axi_rd0_0_1_2_burst_gen0_0_1_2_addr_q[12-1:2] + 4);
+assign axi_rd0_0_1_2_burst_gen0_0_1_2_a_page = (axi_rd0_0_1_2_burst_gen0_0_1_2_addr_q[32-1:12] + 1);
+assign axi_rd0_0_1_2_burst_gen0_0_1_2_neg_page = {14'h3fff, axi_rd0_0_1_2_burst_gen0_0_1_2_addr_q[12-1:2]};
+assign axi_rd0_0_1_2_burst_gen0_0_1_2_low_pg = (axi_rd0_0_1_2_burst_gen0_0_1_2_left_m1_q[10-1:0] + axi_rd0_0_1_2_burst_gen0_0_1_2_neg_page[10-1:0]);
+assign axi_rd0_0_1_2_burst_gen0_0_1_2_c1_full = (axi_rd0_0_1_2_burst_gen0_0_1_2_left_m1_q <= 7);
+assign axi_rd0_0_1_2_burst_gen0_0_1_2_s_rbm1 = (lmmu_core0_0_1_2_rd0_cmd_row_bytes[24-1:2] + axi_rd0_0_1_2_burst_gen0_0_1_2_s_whole_m);
+assign axi_rd0_0_1_2_burst_gen0_0_1_2_s_rb_le_mb = (lmmu_core0_0_1_2_rd0_cmd_row_bytes <= 16);
+
+
+
+assign axi_rd0_0_1_2_burst_gen0_0_1_2_c1_pg = (axi_rd0_0_1_2_burst_gen0_0_1_2_c1_full && (axi_rd0_0_1_2_burst_gen0_0_1_2_low_pg <= 3));
 
 
 always @(posedge clk) begin: axi_rd0_0_1_2_burst_gen0_0_1_2_advance
     if (rst_n == 0) begin
         axi_rd0_0_1_2_burst_gen0_0_1_2_addr_q <= 0;
-        axi_rd0_0_1_2_burst_gen0_0_1_2_row_beats_q <= 0;
         axi_rd0_0_1_2_burst_gen0_0_1_2_stride_q <= 0;
+        axi_rd0_0_1_2_burst_gen0_0_1_2_left_m1_q <= 0;
         axi_rd0_0_1_2_burst_gen0_0_1_2_rows_left_q <= 0;
-        axi_rd0_0_1_2_burst_gen0_0_1_2_row_addr_q <= 0;
+        axi_rd0_0_1_2_burst_gen0_0_1_2_c1_q <= 0;
+        axi_rd0_0_1_2_burst_gen0_0_1_2_rbm1_q <= 0;
         axi_rd0_0_1_2_burst_gen0_0_1_2_active_q <= 0;
-        axi_rd0_0_1_2_burst_gen0_0_1_2_beats_left_q <= 0;
+        axi_rd0_0_1_2_burst_gen0_0_1_2_last_row_q <= 0;
+        axi_rd0_0_1_2_burst_gen0_0_1_2_nrow_q <= 0;
+        axi_rd0_0_1_2_burst_gen0_0_1_2_rb_le_mb_q <= 0;
     end
     else begin
-        if (axi_rd0_0_1_2_start) begin
+        if (axi_rd0_0_1_2_accept) begin
+            if (axi_rd0_0_1_2_start) begin
+                axi_rd0_0_1_2_burst_gen0_0_1_2_active_q <= 1;
+            end
             axi_rd0_0_1_2_burst_gen0_0_1_2_addr_q <= lmmu_core0_0_1_2_rd0_cmd_addr;
-            axi_rd0_0_1_2_burst_gen0_0_1_2_row_addr_q <= lmmu_core0_0_1_2_rd0_cmd_addr;
+            axi_rd0_0_1_2_burst_gen0_0_1_2_nrow_q <= (lmmu_core0_0_1_2_rd0_cmd_addr + lmmu_core0_0_1_2_rd0_cmd_stride);
             axi_rd0_0_1_2_burst_gen0_0_1_2_stride_q <= lmmu_core0_0_1_2_rd0_cmd_stride;
             axi_rd0_0_1_2_burst_gen0_0_1_2_rows_left_q <= lmmu_core0_0_1_2_rd0_cmd_rows;
-            axi_rd0_0_1_2_burst_gen0_0_1_2_row_beats_q <= axi_rd0_0_1_2_row_beats;
-            axi_rd0_0_1_2_burst_gen0_0_1_2_beats_left_q <= axi_rd0_0_1_2_row_beats;
-            axi_rd0_0_1_2_burst_gen0_0_1_2_active_q <= 1;
+            axi_rd0_0_1_2_burst_gen0_0_1_2_last_row_q <= (lmmu_core0_0_1_2_rd0_cmd_rows == 1);
+            axi_rd0_0_1_2_burst_gen0_0_1_2_rbm1_q <= {2'h0, axi_rd0_0_1_2_burst_gen0_0_1_2_s_rbm1};
+            axi_rd0_0_1_2_burst_gen0_0_1_2_left_m1_q <= {2'h0, axi_rd0_0_1_2_burst_gen0_0_1_2_s_rbm1};
+            axi_rd0_0_1_2_burst_gen0_0_1_2_rb_le_mb_q <= axi_rd0_0_1_2_burst_gen0_0_1_2_s_rb_le_mb;
+            axi_rd0_0_1_2_burst_gen0_0_1_2_c1_q <= axi_rd0_0_1_2_burst_gen0_0_1_2_s_rb_le_mb;
         end
         else if ((axi_rd0_0_1_2_take && axi_rd0_0_1_2_burst_gen0_0_1_2_active_q)) begin
-            if ((axi_rd0_0_1_2_burst_gen0_0_1_2_len_s == axi_rd0_0_1_2_burst_gen0_0_1_2_beats_left_q)) begin
-                if ((axi_rd0_0_1_2_burst_gen0_0_1_2_rows_left_q == 1)) begin
+            if (axi_rd0_0_1_2_burst_gen0_0_1_2_row_end) begin
+                if (axi_rd0_0_1_2_burst_gen0_0_1_2_last_row_q) begin
                     axi_rd0_0_1_2_burst_gen0_0_1_2_active_q <= 0;
                 end
                 axi_rd0_0_1_2_burst_gen0_0_1_2_rows_left_q <= (axi_rd0_0_1_2_burst_gen0_0_1_2_rows_left_q - 1);
-                axi_rd0_0_1_2_burst_gen0_0_1_2_row_addr_q <= (axi_rd0_0_1_2_burst_gen0_0_1_2_row_addr_q + axi_rd0_0_1_2_burst_gen0_0_1_2_stride_q);
-                axi_rd0_0_1_2_burst_gen0_0_1_2_addr_q <= (axi_rd0_0_1_2_burst_gen0_0_1_2_row_addr_q + axi_rd0_0_1_2_burst_gen0_0_1_2_stride_q);
-                axi_rd0_0_1_2_burst_gen0_0_1_2_beats_left_q <= axi_rd0_0_1_2_burst_gen0_0_1_2_row_beats_q;
+                axi_rd0_0_1_2_burst_gen0_0_1_2_last_row_q <= (axi_rd0_0_1_2_burst_gen0_0_1_2_rows_left_q == 2);
+                axi_rd0_0_1_2_burst_gen0_0_1_2_addr_q <= axi_rd0_0_1_2_burst_gen0_0_1_2_nrow_q;
+                axi_rd0_0_1_2_burst_gen0_0_1_2_nrow_q <= (axi_rd0_0_1_2_burst_gen0_0_1_2_nrow_q + axi_rd0_0_1_2_burst_gen0_0_1_2_stride_q);
+                axi_rd0_0_1_2_burst_gen0_0_1_2_left_m1_q <= axi_rd0_0_1_2_burst_gen0_0_1_2_rbm1_q;
+                axi_rd0_0_1_2_burst_gen0_0_1_2_c1_q <= axi_rd0_0_1_2_burst_gen0_0_1_2_rb_le_mb_q;
+            end
+            else if (axi_rd0_0_1_2_burst_gen0_0_1_2_page_end) begin
+                axi_rd0_0_1_2_burst_gen0_0_1_2_addr_q <= {axi_rd0_0_1_2_burst_gen0_0_1_2_a_page, 12'h0};
+                axi_rd0_0_1_2_burst_gen0_0_1_2_left_m1_q <= (axi_rd0_0_1_2_burst_gen0_0_1_2_left_m1_q + axi_rd0_0_1_2_burst_gen0_0_1_2_neg_page);
+                axi_rd0_0_1_2_burst_gen0_0_1_2_c1_q <= axi_rd0_0_1_2_burst_gen0_0_1_2_c1_pg;
             end
             else begin
-                axi_rd0_0_1_2_burst_gen0_0_1_2_addr_q <= (axi_rd0_0_1_2_burst_gen0_0_1_2_addr_q + axi_rd0_0_1_2_burst_gen0_0_1_2_step_s);
-                axi_rd0_0_1_2_burst_gen0_0_1_2_beats_left_q <= (axi_rd0_0_1_2_burst_gen0_0_1_2_beats_left_q - axi_rd0_0_1_2_burst_gen0_0_1_2_len_s);
+                axi_rd0_0_1_2_burst_gen0_0_1_2_addr_q <= {axi_rd0_0_1_2_burst_gen0_0_1_2_addr_q[32-1:12], axi_rd0_0_1_2_burst_gen0_0_1_2_off_full, 2'h0};
+                axi_rd0_0_1_2_burst_gen0_0_1_2_left_m1_q <= (axi_rd0_0_1_2_burst_gen0_0_1_2_left_m1_q - 4);
+                axi_rd0_0_1_2_burst_gen0_0_1_2_c1_q <= axi_rd0_0_1_2_burst_gen0_0_1_2_c1_full;
             end
         end
     end
@@ -5325,80 +5405,124 @@ always @(posedge clk) begin: axi_rd0_0_1_2_fsm
 end
 
 
-always @(lmmu_core0_0_1_2_rd1_cmd_stride, lmmu_core0_0_1_2_rd1_cmd_rows, axi_rd1_0_1_2_busy_q, lmmu_core0_0_1_2_rd1_cmd_addr, lmmu_core0_0_1_2_rd1_cmd_row_bytes, lmmu_core0_0_1_2_rd1_cmd_valid) begin: axi_rd1_0_1_2_cmd_front1_0_1_2_front
-    reg [24-1:0] rb;
-    lmmu_core0_0_1_2_rd1_cmd_ready = (!axi_rd1_0_1_2_busy_q);
-    axi_rd1_0_1_2_accept = (lmmu_core0_0_1_2_rd1_cmd_valid && (!axi_rd1_0_1_2_busy_q));
-    axi_rd1_0_1_2_bad = ((lmmu_core0_0_1_2_rd1_cmd_rows == 0) || (lmmu_core0_0_1_2_rd1_cmd_row_bytes == 0) || (lmmu_core0_0_1_2_rd1_cmd_addr[2-1:0] != 0) || (lmmu_core0_0_1_2_rd1_cmd_stride[2-1:0] != 0));
-    rb = 24'h0;
-    rb = {2'h0, lmmu_core0_0_1_2_rd1_cmd_row_bytes[24-1:2]};
-    if ((lmmu_core0_0_1_2_rd1_cmd_row_bytes[2-1:0] != 0)) begin
-        rb = (rb + 1);
+
+assign lmmu_core0_0_1_2_rd1_cmd_ready = (!axi_rd1_0_1_2_busy_q);
+assign axi_rd1_0_1_2_accept = (lmmu_core0_0_1_2_rd1_cmd_valid && (!axi_rd1_0_1_2_busy_q));
+assign axi_rd1_0_1_2_bad = ((lmmu_core0_0_1_2_rd1_cmd_rows == 0) || (lmmu_core0_0_1_2_rd1_cmd_row_bytes == 0) || (lmmu_core0_0_1_2_rd1_cmd_addr[2-1:0] != 0) || (lmmu_core0_0_1_2_rd1_cmd_stride[2-1:0] != 0));
+
+
+
+assign axi_rd1_0_1_2_burst_gen1_0_1_2_inv_off = (~axi_rd1_0_1_2_burst_gen1_0_1_2_addr_q[12-1:2]);
+
+
+
+assign axi_rd1_0_1_2_burst_gen1_0_1_2_more_to_page = axi_rd1_0_1_2_burst_gen1_0_1_2_inv_off;
+
+
+always @(axi_rd1_0_1_2_burst_gen1_0_1_2_left_m1_q, axi_rd1_0_1_2_burst_gen1_0_1_2_c1_q, axi_rd1_0_1_2_burst_gen1_0_1_2_more_to_page) begin: axi_rd1_0_1_2_burst_gen1_0_1_2_classify
+    reg [10-1:0] n;
+    reg spill;
+    reg re;
+    n = 10'h0;
+    n = axi_rd1_0_1_2_burst_gen1_0_1_2_left_m1_q[10-1:0];
+    spill = 1'b0;
+    if ((axi_rd1_0_1_2_burst_gen1_0_1_2_more_to_page < n)) begin
+        spill = 1'b1;
     end
-    axi_rd1_0_1_2_row_beats = rb;
+    re = (axi_rd1_0_1_2_burst_gen1_0_1_2_c1_q && (!spill));
+    axi_rd1_0_1_2_burst_gen1_0_1_2_row_end = re;
+    axi_rd1_0_1_2_burst_gen1_0_1_2_page_end = ((!re) && (axi_rd1_0_1_2_burst_gen1_0_1_2_more_to_page <= 3));
 end
 
 
-
-assign axi_rd1_0_1_2_burst_gen1_0_1_2_to_page = (1024 - {14'h0, axi_rd1_0_1_2_burst_gen1_0_1_2_addr_q[12-1:2]});
-
-
-always @(axi_rd1_0_1_2_burst_gen1_0_1_2_beats_left_q, axi_rd1_0_1_2_burst_gen1_0_1_2_to_page) begin: axi_rd1_0_1_2_burst_gen1_0_1_2_burst_len
-    reg [24-1:0] n;
-    n = 24'h0;
-    if ((axi_rd1_0_1_2_burst_gen1_0_1_2_beats_left_q > 4)) begin
-        n = 4;
+always @(axi_rd1_0_1_2_burst_gen1_0_1_2_addr_q, axi_rd1_0_1_2_burst_gen1_0_1_2_more_to_page, axi_rd1_0_1_2_burst_gen1_0_1_2_left_m1_q, axi_rd1_0_1_2_burst_gen1_0_1_2_page_end, axi_rd1_0_1_2_burst_gen1_0_1_2_active_q, axi_rd1_0_1_2_burst_gen1_0_1_2_row_end) begin: axi_rd1_0_1_2_burst_gen1_0_1_2_offer
+    axi_rd1_0_1_2_g_active = axi_rd1_0_1_2_burst_gen1_0_1_2_active_q;
+    axi_rd1_0_1_2_g_addr = axi_rd1_0_1_2_burst_gen1_0_1_2_addr_q;
+    if (axi_rd1_0_1_2_burst_gen1_0_1_2_row_end) begin
+        axi_rd1_0_1_2_g_lm1 = axi_rd1_0_1_2_burst_gen1_0_1_2_left_m1_q[8-1:0];
+    end
+    else if (axi_rd1_0_1_2_burst_gen1_0_1_2_page_end) begin
+        axi_rd1_0_1_2_g_lm1 = axi_rd1_0_1_2_burst_gen1_0_1_2_more_to_page[8-1:0];
     end
     else begin
-        n = axi_rd1_0_1_2_burst_gen1_0_1_2_beats_left_q;
+        axi_rd1_0_1_2_g_lm1 = 3;
     end
-    if ((axi_rd1_0_1_2_burst_gen1_0_1_2_to_page < n)) begin
-        n = axi_rd1_0_1_2_burst_gen1_0_1_2_to_page;
+end
+
+
+always @(lmmu_core0_0_1_2_rd1_cmd_row_bytes) begin: axi_rd1_0_1_2_burst_gen1_0_1_2_row_whole
+    if ((lmmu_core0_0_1_2_rd1_cmd_row_bytes[2-1:0] == 0)) begin
+        axi_rd1_0_1_2_burst_gen1_0_1_2_s_whole_m = 4194303;
     end
-    axi_rd1_0_1_2_burst_gen1_0_1_2_len_s = n;
+    else begin
+        axi_rd1_0_1_2_burst_gen1_0_1_2_s_whole_m = 0;
+    end
 end
 
 
 
-assign axi_rd1_0_1_2_g_active = axi_rd1_0_1_2_burst_gen1_0_1_2_active_q;
-assign axi_rd1_0_1_2_g_addr = axi_rd1_0_1_2_burst_gen1_0_1_2_addr_q;
-assign axi_rd1_0_1_2_g_lm1 = (axi_rd1_0_1_2_burst_gen1_0_1_2_len_s[8-1:0] - 1);
-assign axi_rd1_0_1_2_burst_gen1_0_1_2_step_s = {21'h0, axi_rd1_0_1_2_burst_gen1_0_1_2_len_s[9-1:0], 2'h0};
+assign axi_rd1_0_1_2_burst_gen1_0_1_2_off_full = (axi_rd1_0_1_2_burst_gen1_0_1_2_addr_q[12-1:2] + 4);
+assign axi_rd1_0_1_2_burst_gen1_0_1_2_a_page = (axi_rd1_0_1_2_burst_gen1_0_1_2_addr_q[32-1:12] + 1);
+assign axi_rd1_0_1_2_burst_gen1_0_1_2_neg_page = {14'h3fff, axi_rd1_0_1_2_burst_gen1_0_1_2_addr_q[12-1:2]};
+assign axi_rd1_0_1_2_burst_gen1_0_1_2_low_pg = (axi_rd1_0_1_2_burst_gen1_0_1_2_left_m1_q[10-1:0] + axi_rd1_0_1_2_burst_gen1_0_1_2_neg_page[10-1:0]);
+assign axi_rd1_0_1_2_burst_gen1_0_1_2_c1_full = (axi_rd1_0_1_2_burst_gen1_0_1_2_left_m1_q <= 7);
+assign axi_rd1_0_1_2_burst_gen1_0_1_2_s_rbm1 = (lmmu_core0_0_1_2_rd1_cmd_row_bytes[24-1:2] + axi_rd1_0_1_2_burst_gen1_0_1_2_s_whole_m);
+assign axi_rd1_0_1_2_burst_gen1_0_1_2_s_rb_le_mb = (lmmu_core0_0_1_2_rd1_cmd_row_bytes <= 16);
+
+
+
+assign axi_rd1_0_1_2_burst_gen1_0_1_2_c1_pg = (axi_rd1_0_1_2_burst_gen1_0_1_2_c1_full && (axi_rd1_0_1_2_burst_gen1_0_1_2_low_pg <= 3));
 
 
 always @(posedge clk) begin: axi_rd1_0_1_2_burst_gen1_0_1_2_advance
     if (rst_n == 0) begin
         axi_rd1_0_1_2_burst_gen1_0_1_2_addr_q <= 0;
-        axi_rd1_0_1_2_burst_gen1_0_1_2_row_beats_q <= 0;
         axi_rd1_0_1_2_burst_gen1_0_1_2_stride_q <= 0;
+        axi_rd1_0_1_2_burst_gen1_0_1_2_left_m1_q <= 0;
         axi_rd1_0_1_2_burst_gen1_0_1_2_rows_left_q <= 0;
-        axi_rd1_0_1_2_burst_gen1_0_1_2_row_addr_q <= 0;
+        axi_rd1_0_1_2_burst_gen1_0_1_2_c1_q <= 0;
+        axi_rd1_0_1_2_burst_gen1_0_1_2_rbm1_q <= 0;
         axi_rd1_0_1_2_burst_gen1_0_1_2_active_q <= 0;
-        axi_rd1_0_1_2_burst_gen1_0_1_2_beats_left_q <= 0;
+        axi_rd1_0_1_2_burst_gen1_0_1_2_last_row_q <= 0;
+        axi_rd1_0_1_2_burst_gen1_0_1_2_nrow_q <= 0;
+        axi_rd1_0_1_2_burst_gen1_0_1_2_rb_le_mb_q <= 0;
     end
     else begin
-        if (axi_rd1_0_1_2_start) begin
+        if (axi_rd1_0_1_2_accept) begin
+            if (axi_rd1_0_1_2_start) begin
+                axi_rd1_0_1_2_burst_gen1_0_1_2_active_q <= 1;
+            end
             axi_rd1_0_1_2_burst_gen1_0_1_2_addr_q <= lmmu_core0_0_1_2_rd1_cmd_addr;
-            axi_rd1_0_1_2_burst_gen1_0_1_2_row_addr_q <= lmmu_core0_0_1_2_rd1_cmd_addr;
+            axi_rd1_0_1_2_burst_gen1_0_1_2_nrow_q <= (lmmu_core0_0_1_2_rd1_cmd_addr + lmmu_core0_0_1_2_rd1_cmd_stride);
             axi_rd1_0_1_2_burst_gen1_0_1_2_stride_q <= lmmu_core0_0_1_2_rd1_cmd_stride;
             axi_rd1_0_1_2_burst_gen1_0_1_2_rows_left_q <= lmmu_core0_0_1_2_rd1_cmd_rows;
-            axi_rd1_0_1_2_burst_gen1_0_1_2_row_beats_q <= axi_rd1_0_1_2_row_beats;
-            axi_rd1_0_1_2_burst_gen1_0_1_2_beats_left_q <= axi_rd1_0_1_2_row_beats;
-            axi_rd1_0_1_2_burst_gen1_0_1_2_active_q <= 1;
+            axi_rd1_0_1_2_burst_gen1_0_1_2_last_row_q <= (lmmu_core0_0_1_2_rd1_cmd_rows == 1);
+            axi_rd1_0_1_2_burst_gen1_0_1_2_rbm1_q <= {2'h0, axi_rd1_0_1_2_burst_gen1_0_1_2_s_rbm1};
+            axi_rd1_0_1_2_burst_gen1_0_1_2_left_m1_q <= {2'h0, axi_rd1_0_1_2_burst_gen1_0_1_2_s_rbm1};
+            axi_rd1_0_1_2_burst_gen1_0_1_2_rb_le_mb_q <= axi_rd1_0_1_2_burst_gen1_0_1_2_s_rb_le_mb;
+            axi_rd1_0_1_2_burst_gen1_0_1_2_c1_q <= axi_rd1_0_1_2_burst_gen1_0_1_2_s_rb_le_mb;
         end
         else if ((axi_rd1_0_1_2_take && axi_rd1_0_1_2_burst_gen1_0_1_2_active_q)) begin
-            if ((axi_rd1_0_1_2_burst_gen1_0_1_2_len_s == axi_rd1_0_1_2_burst_gen1_0_1_2_beats_left_q)) begin
-                if ((axi_rd1_0_1_2_burst_gen1_0_1_2_rows_left_q == 1)) begin
+            if (axi_rd1_0_1_2_burst_gen1_0_1_2_row_end) begin
+                if (axi_rd1_0_1_2_burst_gen1_0_1_2_last_row_q) begin
                     axi_rd1_0_1_2_burst_gen1_0_1_2_active_q <= 0;
                 end
                 axi_rd1_0_1_2_burst_gen1_0_1_2_rows_left_q <= (axi_rd1_0_1_2_burst_gen1_0_1_2_rows_left_q - 1);
-                axi_rd1_0_1_2_burst_gen1_0_1_2_row_addr_q <= (axi_rd1_0_1_2_burst_gen1_0_1_2_row_addr_q + axi_rd1_0_1_2_burst_gen1_0_1_2_stride_q);
-                axi_rd1_0_1_2_burst_gen1_0_1_2_addr_q <= (axi_rd1_0_1_2_burst_gen1_0_1_2_row_addr_q + axi_rd1_0_1_2_burst_gen1_0_1_2_stride_q);
-                axi_rd1_0_1_2_burst_gen1_0_1_2_beats_left_q <= axi_rd1_0_1_2_burst_gen1_0_1_2_row_beats_q;
+                axi_rd1_0_1_2_burst_gen1_0_1_2_last_row_q <= (axi_rd1_0_1_2_burst_gen1_0_1_2_rows_left_q == 2);
+                axi_rd1_0_1_2_burst_gen1_0_1_2_addr_q <= axi_rd1_0_1_2_burst_gen1_0_1_2_nrow_q;
+                axi_rd1_0_1_2_burst_gen1_0_1_2_nrow_q <= (axi_rd1_0_1_2_burst_gen1_0_1_2_nrow_q + axi_rd1_0_1_2_burst_gen1_0_1_2_stride_q);
+                axi_rd1_0_1_2_burst_gen1_0_1_2_left_m1_q <= axi_rd1_0_1_2_burst_gen1_0_1_2_rbm1_q;
+                axi_rd1_0_1_2_burst_gen1_0_1_2_c1_q <= axi_rd1_0_1_2_burst_gen1_0_1_2_rb_le_mb_q;
+            end
+            else if (axi_rd1_0_1_2_burst_gen1_0_1_2_page_end) begin
+                axi_rd1_0_1_2_burst_gen1_0_1_2_addr_q <= {axi_rd1_0_1_2_burst_gen1_0_1_2_a_page, 12'h0};
+                axi_rd1_0_1_2_burst_gen1_0_1_2_left_m1_q <= (axi_rd1_0_1_2_burst_gen1_0_1_2_left_m1_q + axi_rd1_0_1_2_burst_gen1_0_1_2_neg_page);
+                axi_rd1_0_1_2_burst_gen1_0_1_2_c1_q <= axi_rd1_0_1_2_burst_gen1_0_1_2_c1_pg;
             end
             else begin
-                axi_rd1_0_1_2_burst_gen1_0_1_2_addr_q <= (axi_rd1_0_1_2_burst_gen1_0_1_2_addr_q + axi_rd1_0_1_2_burst_gen1_0_1_2_step_s);
-                axi_rd1_0_1_2_burst_gen1_0_1_2_beats_left_q <= (axi_rd1_0_1_2_burst_gen1_0_1_2_beats_left_q - axi_rd1_0_1_2_burst_gen1_0_1_2_len_s);
+                axi_rd1_0_1_2_burst_gen1_0_1_2_addr_q <= {axi_rd1_0_1_2_burst_gen1_0_1_2_addr_q[32-1:12], axi_rd1_0_1_2_burst_gen1_0_1_2_off_full, 2'h0};
+                axi_rd1_0_1_2_burst_gen1_0_1_2_left_m1_q <= (axi_rd1_0_1_2_burst_gen1_0_1_2_left_m1_q - 4);
+                axi_rd1_0_1_2_burst_gen1_0_1_2_c1_q <= axi_rd1_0_1_2_burst_gen1_0_1_2_c1_full;
             end
         end
     end
@@ -5535,84 +5659,128 @@ always @(posedge clk) begin: axi_rd1_0_1_2_fsm
 end
 
 
-always @(lmmu_core0_0_1_2_wr1_cmd_stride, lmmu_core0_0_1_2_wr1_cmd_rows, axi_wr0_0_1_2_busy_q, lmmu_core0_0_1_2_wr1_cmd_addr, lmmu_core0_0_1_2_wr1_cmd_row_bytes, lmmu_core0_0_1_2_wr1_cmd_valid) begin: axi_wr0_0_1_2_cmd_front2_0_1_2_front
-    reg [24-1:0] rb;
-    lmmu_core0_0_1_2_wr1_cmd_ready = (!axi_wr0_0_1_2_busy_q);
-    axi_wr0_0_1_2_accept = (lmmu_core0_0_1_2_wr1_cmd_valid && (!axi_wr0_0_1_2_busy_q));
-    axi_wr0_0_1_2_bad = ((lmmu_core0_0_1_2_wr1_cmd_rows == 0) || (lmmu_core0_0_1_2_wr1_cmd_row_bytes == 0) || (lmmu_core0_0_1_2_wr1_cmd_addr[2-1:0] != 0) || (lmmu_core0_0_1_2_wr1_cmd_stride[2-1:0] != 0));
-    rb = 24'h0;
-    rb = {2'h0, lmmu_core0_0_1_2_wr1_cmd_row_bytes[24-1:2]};
-    if ((lmmu_core0_0_1_2_wr1_cmd_row_bytes[2-1:0] != 0)) begin
-        rb = (rb + 1);
+
+assign lmmu_core0_0_1_2_wr1_cmd_ready = (!axi_wr0_0_1_2_busy_q);
+assign axi_wr0_0_1_2_accept = (lmmu_core0_0_1_2_wr1_cmd_valid && (!axi_wr0_0_1_2_busy_q));
+assign axi_wr0_0_1_2_bad = ((lmmu_core0_0_1_2_wr1_cmd_rows == 0) || (lmmu_core0_0_1_2_wr1_cmd_row_bytes == 0) || (lmmu_core0_0_1_2_wr1_cmd_addr[2-1:0] != 0) || (lmmu_core0_0_1_2_wr1_cmd_stride[2-1:0] != 0));
+
+
+
+assign axi_wr0_0_1_2_burst_gen2_0_1_2_inv_off = (~axi_wr0_0_1_2_burst_gen2_0_1_2_addr_q[12-1:2]);
+
+
+
+assign axi_wr0_0_1_2_burst_gen2_0_1_2_more_to_page = axi_wr0_0_1_2_burst_gen2_0_1_2_inv_off;
+
+
+always @(axi_wr0_0_1_2_burst_gen2_0_1_2_left_m1_q, axi_wr0_0_1_2_burst_gen2_0_1_2_c1_q, axi_wr0_0_1_2_burst_gen2_0_1_2_more_to_page) begin: axi_wr0_0_1_2_burst_gen2_0_1_2_classify
+    reg [10-1:0] n;
+    reg spill;
+    reg re;
+    n = 10'h0;
+    n = axi_wr0_0_1_2_burst_gen2_0_1_2_left_m1_q[10-1:0];
+    spill = 1'b0;
+    if ((axi_wr0_0_1_2_burst_gen2_0_1_2_more_to_page < n)) begin
+        spill = 1'b1;
     end
-    axi_wr0_0_1_2_row_beats = rb;
+    re = (axi_wr0_0_1_2_burst_gen2_0_1_2_c1_q && (!spill));
+    axi_wr0_0_1_2_burst_gen2_0_1_2_row_end = re;
+    axi_wr0_0_1_2_burst_gen2_0_1_2_page_end = ((!re) && (axi_wr0_0_1_2_burst_gen2_0_1_2_more_to_page <= 3));
 end
 
 
-
-assign axi_wr0_0_1_2_burst_gen2_0_1_2_to_page = (1024 - {14'h0, axi_wr0_0_1_2_burst_gen2_0_1_2_addr_q[12-1:2]});
-
-
-always @(axi_wr0_0_1_2_burst_gen2_0_1_2_beats_left_q, axi_wr0_0_1_2_burst_gen2_0_1_2_to_page) begin: axi_wr0_0_1_2_burst_gen2_0_1_2_burst_len
-    reg [24-1:0] n;
-    n = 24'h0;
-    if ((axi_wr0_0_1_2_burst_gen2_0_1_2_beats_left_q > 4)) begin
-        n = 4;
+always @(axi_wr0_0_1_2_burst_gen2_0_1_2_addr_q, axi_wr0_0_1_2_burst_gen2_0_1_2_more_to_page, axi_wr0_0_1_2_burst_gen2_0_1_2_left_m1_q, axi_wr0_0_1_2_burst_gen2_0_1_2_page_end, axi_wr0_0_1_2_burst_gen2_0_1_2_active_q, axi_wr0_0_1_2_burst_gen2_0_1_2_row_end) begin: axi_wr0_0_1_2_burst_gen2_0_1_2_offer
+    axi_wr0_0_1_2_g_active = axi_wr0_0_1_2_burst_gen2_0_1_2_active_q;
+    axi_wr0_0_1_2_g_addr = axi_wr0_0_1_2_burst_gen2_0_1_2_addr_q;
+    if (axi_wr0_0_1_2_burst_gen2_0_1_2_row_end) begin
+        axi_wr0_0_1_2_g_lm1 = axi_wr0_0_1_2_burst_gen2_0_1_2_left_m1_q[8-1:0];
+    end
+    else if (axi_wr0_0_1_2_burst_gen2_0_1_2_page_end) begin
+        axi_wr0_0_1_2_g_lm1 = axi_wr0_0_1_2_burst_gen2_0_1_2_more_to_page[8-1:0];
     end
     else begin
-        n = axi_wr0_0_1_2_burst_gen2_0_1_2_beats_left_q;
+        axi_wr0_0_1_2_g_lm1 = 3;
     end
-    if ((axi_wr0_0_1_2_burst_gen2_0_1_2_to_page < n)) begin
-        n = axi_wr0_0_1_2_burst_gen2_0_1_2_to_page;
-    end
-    axi_wr0_0_1_2_burst_gen2_0_1_2_len_s = n;
 end
 
 
 
-assign axi_wr0_0_1_2_g_active = axi_wr0_0_1_2_burst_gen2_0_1_2_active_q;
-assign axi_wr0_0_1_2_g_addr = axi_wr0_0_1_2_burst_gen2_0_1_2_addr_q;
-assign axi_wr0_0_1_2_g_lm1 = (axi_wr0_0_1_2_burst_gen2_0_1_2_len_s[8-1:0] - 1);
-assign axi_wr0_0_1_2_burst_gen2_0_1_2_step_s = {21'h0, axi_wr0_0_1_2_burst_gen2_0_1_2_len_s[9-1:0], 2'h0};
+assign axi_wr0_0_1_2_g_end_row = axi_wr0_0_1_2_burst_gen2_0_1_2_row_end;
+
+
+always @(lmmu_core0_0_1_2_wr1_cmd_row_bytes) begin: axi_wr0_0_1_2_burst_gen2_0_1_2_row_whole
+    if ((lmmu_core0_0_1_2_wr1_cmd_row_bytes[2-1:0] == 0)) begin
+        axi_wr0_0_1_2_burst_gen2_0_1_2_s_whole_m = 4194303;
+    end
+    else begin
+        axi_wr0_0_1_2_burst_gen2_0_1_2_s_whole_m = 0;
+    end
+end
 
 
 
-assign axi_wr0_0_1_2_g_end_row = (axi_wr0_0_1_2_burst_gen2_0_1_2_len_s == axi_wr0_0_1_2_burst_gen2_0_1_2_beats_left_q);
+assign axi_wr0_0_1_2_burst_gen2_0_1_2_off_full = (axi_wr0_0_1_2_burst_gen2_0_1_2_addr_q[12-1:2] + 4);
+assign axi_wr0_0_1_2_burst_gen2_0_1_2_a_page = (axi_wr0_0_1_2_burst_gen2_0_1_2_addr_q[32-1:12] + 1);
+assign axi_wr0_0_1_2_burst_gen2_0_1_2_neg_page = {14'h3fff, axi_wr0_0_1_2_burst_gen2_0_1_2_addr_q[12-1:2]};
+assign axi_wr0_0_1_2_burst_gen2_0_1_2_low_pg = (axi_wr0_0_1_2_burst_gen2_0_1_2_left_m1_q[10-1:0] + axi_wr0_0_1_2_burst_gen2_0_1_2_neg_page[10-1:0]);
+assign axi_wr0_0_1_2_burst_gen2_0_1_2_c1_full = (axi_wr0_0_1_2_burst_gen2_0_1_2_left_m1_q <= 7);
+assign axi_wr0_0_1_2_burst_gen2_0_1_2_s_rbm1 = (lmmu_core0_0_1_2_wr1_cmd_row_bytes[24-1:2] + axi_wr0_0_1_2_burst_gen2_0_1_2_s_whole_m);
+assign axi_wr0_0_1_2_burst_gen2_0_1_2_s_rb_le_mb = (lmmu_core0_0_1_2_wr1_cmd_row_bytes <= 16);
+
+
+
+assign axi_wr0_0_1_2_burst_gen2_0_1_2_c1_pg = (axi_wr0_0_1_2_burst_gen2_0_1_2_c1_full && (axi_wr0_0_1_2_burst_gen2_0_1_2_low_pg <= 3));
 
 
 always @(posedge clk) begin: axi_wr0_0_1_2_burst_gen2_0_1_2_advance
     if (rst_n == 0) begin
         axi_wr0_0_1_2_burst_gen2_0_1_2_addr_q <= 0;
-        axi_wr0_0_1_2_burst_gen2_0_1_2_row_beats_q <= 0;
         axi_wr0_0_1_2_burst_gen2_0_1_2_stride_q <= 0;
+        axi_wr0_0_1_2_burst_gen2_0_1_2_left_m1_q <= 0;
         axi_wr0_0_1_2_burst_gen2_0_1_2_rows_left_q <= 0;
-        axi_wr0_0_1_2_burst_gen2_0_1_2_row_addr_q <= 0;
+        axi_wr0_0_1_2_burst_gen2_0_1_2_c1_q <= 0;
+        axi_wr0_0_1_2_burst_gen2_0_1_2_rbm1_q <= 0;
         axi_wr0_0_1_2_burst_gen2_0_1_2_active_q <= 0;
-        axi_wr0_0_1_2_burst_gen2_0_1_2_beats_left_q <= 0;
+        axi_wr0_0_1_2_burst_gen2_0_1_2_last_row_q <= 0;
+        axi_wr0_0_1_2_burst_gen2_0_1_2_nrow_q <= 0;
+        axi_wr0_0_1_2_burst_gen2_0_1_2_rb_le_mb_q <= 0;
     end
     else begin
-        if (axi_wr0_0_1_2_start) begin
+        if (axi_wr0_0_1_2_accept) begin
+            if (axi_wr0_0_1_2_start) begin
+                axi_wr0_0_1_2_burst_gen2_0_1_2_active_q <= 1;
+            end
             axi_wr0_0_1_2_burst_gen2_0_1_2_addr_q <= lmmu_core0_0_1_2_wr1_cmd_addr;
-            axi_wr0_0_1_2_burst_gen2_0_1_2_row_addr_q <= lmmu_core0_0_1_2_wr1_cmd_addr;
+            axi_wr0_0_1_2_burst_gen2_0_1_2_nrow_q <= (lmmu_core0_0_1_2_wr1_cmd_addr + lmmu_core0_0_1_2_wr1_cmd_stride);
             axi_wr0_0_1_2_burst_gen2_0_1_2_stride_q <= lmmu_core0_0_1_2_wr1_cmd_stride;
             axi_wr0_0_1_2_burst_gen2_0_1_2_rows_left_q <= lmmu_core0_0_1_2_wr1_cmd_rows;
-            axi_wr0_0_1_2_burst_gen2_0_1_2_row_beats_q <= axi_wr0_0_1_2_row_beats;
-            axi_wr0_0_1_2_burst_gen2_0_1_2_beats_left_q <= axi_wr0_0_1_2_row_beats;
-            axi_wr0_0_1_2_burst_gen2_0_1_2_active_q <= 1;
+            axi_wr0_0_1_2_burst_gen2_0_1_2_last_row_q <= (lmmu_core0_0_1_2_wr1_cmd_rows == 1);
+            axi_wr0_0_1_2_burst_gen2_0_1_2_rbm1_q <= {2'h0, axi_wr0_0_1_2_burst_gen2_0_1_2_s_rbm1};
+            axi_wr0_0_1_2_burst_gen2_0_1_2_left_m1_q <= {2'h0, axi_wr0_0_1_2_burst_gen2_0_1_2_s_rbm1};
+            axi_wr0_0_1_2_burst_gen2_0_1_2_rb_le_mb_q <= axi_wr0_0_1_2_burst_gen2_0_1_2_s_rb_le_mb;
+            axi_wr0_0_1_2_burst_gen2_0_1_2_c1_q <= axi_wr0_0_1_2_burst_gen2_0_1_2_s_rb_le_mb;
         end
         else if ((axi_wr0_0_1_2_take && axi_wr0_0_1_2_burst_gen2_0_1_2_active_q)) begin
-            if ((axi_wr0_0_1_2_burst_gen2_0_1_2_len_s == axi_wr0_0_1_2_burst_gen2_0_1_2_beats_left_q)) begin
-                if ((axi_wr0_0_1_2_burst_gen2_0_1_2_rows_left_q == 1)) begin
+            if (axi_wr0_0_1_2_burst_gen2_0_1_2_row_end) begin
+                if (axi_wr0_0_1_2_burst_gen2_0_1_2_last_row_q) begin
                     axi_wr0_0_1_2_burst_gen2_0_1_2_active_q <= 0;
                 end
                 axi_wr0_0_1_2_burst_gen2_0_1_2_rows_left_q <= (axi_wr0_0_1_2_burst_gen2_0_1_2_rows_left_q - 1);
-                axi_wr0_0_1_2_burst_gen2_0_1_2_row_addr_q <= (axi_wr0_0_1_2_burst_gen2_0_1_2_row_addr_q + axi_wr0_0_1_2_burst_gen2_0_1_2_stride_q);
-                axi_wr0_0_1_2_burst_gen2_0_1_2_addr_q <= (axi_wr0_0_1_2_burst_gen2_0_1_2_row_addr_q + axi_wr0_0_1_2_burst_gen2_0_1_2_stride_q);
-                axi_wr0_0_1_2_burst_gen2_0_1_2_beats_left_q <= axi_wr0_0_1_2_burst_gen2_0_1_2_row_beats_q;
+                axi_wr0_0_1_2_burst_gen2_0_1_2_last_row_q <= (axi_wr0_0_1_2_burst_gen2_0_1_2_rows_left_q == 2);
+                axi_wr0_0_1_2_burst_gen2_0_1_2_addr_q <= axi_wr0_0_1_2_burst_gen2_0_1_2_nrow_q;
+                axi_wr0_0_1_2_burst_gen2_0_1_2_nrow_q <= (axi_wr0_0_1_2_burst_gen2_0_1_2_nrow_q + axi_wr0_0_1_2_burst_gen2_0_1_2_stride_q);
+                axi_wr0_0_1_2_burst_gen2_0_1_2_left_m1_q <= axi_wr0_0_1_2_burst_gen2_0_1_2_rbm1_q;
+                axi_wr0_0_1_2_burst_gen2_0_1_2_c1_q <= axi_wr0_0_1_2_burst_gen2_0_1_2_rb_le_mb_q;
+            end
+            else if (axi_wr0_0_1_2_burst_gen2_0_1_2_page_end) begin
+                axi_wr0_0_1_2_burst_gen2_0_1_2_addr_q <= {axi_wr0_0_1_2_burst_gen2_0_1_2_a_page, 12'h0};
+                axi_wr0_0_1_2_burst_gen2_0_1_2_left_m1_q <= (axi_wr0_0_1_2_burst_gen2_0_1_2_left_m1_q + axi_wr0_0_1_2_burst_gen2_0_1_2_neg_page);
+                axi_wr0_0_1_2_burst_gen2_0_1_2_c1_q <= axi_wr0_0_1_2_burst_gen2_0_1_2_c1_pg;
             end
             else begin
-                axi_wr0_0_1_2_burst_gen2_0_1_2_addr_q <= (axi_wr0_0_1_2_burst_gen2_0_1_2_addr_q + axi_wr0_0_1_2_burst_gen2_0_1_2_step_s);
-                axi_wr0_0_1_2_burst_gen2_0_1_2_beats_left_q <= (axi_wr0_0_1_2_burst_gen2_0_1_2_beats_left_q - axi_wr0_0_1_2_burst_gen2_0_1_2_len_s);
+                axi_wr0_0_1_2_burst_gen2_0_1_2_addr_q <= {axi_wr0_0_1_2_burst_gen2_0_1_2_addr_q[32-1:12], axi_wr0_0_1_2_burst_gen2_0_1_2_off_full, 2'h0};
+                axi_wr0_0_1_2_burst_gen2_0_1_2_left_m1_q <= (axi_wr0_0_1_2_burst_gen2_0_1_2_left_m1_q - 4);
+                axi_wr0_0_1_2_burst_gen2_0_1_2_c1_q <= axi_wr0_0_1_2_burst_gen2_0_1_2_c1_full;
             end
         end
     end

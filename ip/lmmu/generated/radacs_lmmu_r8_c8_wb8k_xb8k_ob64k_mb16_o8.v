@@ -333,7 +333,7 @@ wire axil_regs0_0__decode13_0_wsel;
 wire axil_regs0_0__decode14_0_wsel;
 wire axil_regs0_0__decode15_0_wsel;
 reg lmmu_core0_0_rd0_cmd_valid;
-reg lmmu_core0_0_rd0_cmd_ready;
+wire lmmu_core0_0_rd0_cmd_ready;
 reg [31:0] lmmu_core0_0_rd0_cmd_addr;
 reg [23:0] lmmu_core0_0_rd0_cmd_row_bytes;
 reg [23:0] lmmu_core0_0_rd0_cmd_rows;
@@ -344,7 +344,7 @@ reg lmmu_core0_0_rd0_tready;
 wire lmmu_core0_0_rd0_done;
 wire [1:0] lmmu_core0_0_rd0_status;
 wire lmmu_core0_0_rd1_cmd_valid;
-reg lmmu_core0_0_rd1_cmd_ready;
+wire lmmu_core0_0_rd1_cmd_ready;
 wire [31:0] lmmu_core0_0_rd1_cmd_addr;
 wire [23:0] lmmu_core0_0_rd1_cmd_row_bytes;
 wire [23:0] lmmu_core0_0_rd1_cmd_rows;
@@ -355,7 +355,7 @@ wire lmmu_core0_0_rd1_tready;
 wire lmmu_core0_0_rd1_done;
 wire [1:0] lmmu_core0_0_rd1_status;
 reg lmmu_core0_0_wr1_cmd_valid;
-reg lmmu_core0_0_wr1_cmd_ready;
+wire lmmu_core0_0_wr1_cmd_ready;
 reg [31:0] lmmu_core0_0_wr1_cmd_addr;
 reg [23:0] lmmu_core0_0_wr1_cmd_row_bytes;
 reg [23:0] lmmu_core0_0_wr1_cmd_rows;
@@ -407,6 +407,7 @@ reg lmmu_core0_0_st_busy;
 wire lmmu_core0_0_pipe_quiet;
 reg lmmu_core0_0_cs_done;
 reg [2:0] lmmu_core0_0_lstate;
+reg lmmu_core0_0_p0_busy;
 reg lmmu_core0_0_p0_go;
 reg lmmu_core0_0_p1_go;
 reg [23:0] lmmu_core0_0_l_m0;
@@ -428,7 +429,6 @@ reg lmmu_core0_0_l_lastn;
 reg [23:0] lmmu_core0_0_l_k;
 reg lmmu_core0_0_l_last;
 reg [23:0] lmmu_core0_0_l_kw;
-reg lmmu_core0_0_p0_busy;
 reg lmmu_core0_0_p0_withp;
 reg lmmu_core0_0_p0_wbusy;
 wire lmmu_core0_0_p1_busy;
@@ -947,20 +947,19 @@ reg signed [31:0] lmmu_core0_0_outstage0_0__lane7_0_s_q;
 reg [5:0] lmmu_core0_0_outstage0_0__lane7_0_sh1_q;
 reg [5:0] lmmu_core0_0_outstage0_0__lane7_0_sh2_q;
 wire axi_rd0_0_m_axis_tlast;
-reg [23:0] axi_rd0_0_row_beats;
-reg axi_rd0_0_accept;
+wire axi_rd0_0_accept;
 reg [31:0] axi_rd0_0_araddr_q;
 reg [7:0] axi_rd0_0_arlen_q;
 reg axi_rd0_0_arvalid_q;
-reg axi_rd0_0_bad;
+wire axi_rd0_0_bad;
 reg axi_rd0_0_busy_q;
 wire axi_rd0_0_cmd_last;
 reg [1:0] axi_rd0_0_code_q;
 reg axi_rd0_0_done_q;
 reg axi_rd0_0_err_q;
-wire axi_rd0_0_g_active;
-wire [31:0] axi_rd0_0_g_addr;
-wire [7:0] axi_rd0_0_g_lm1;
+reg axi_rd0_0_g_active;
+reg [31:0] axi_rd0_0_g_addr;
+reg [7:0] axi_rd0_0_g_lm1;
 reg [63:0] axi_rd0_0_out_data_q;
 reg axi_rd0_0_out_last_q;
 reg axi_rd0_0_out_valid_q;
@@ -972,31 +971,43 @@ reg axi_rd0_0_skid_last_q;
 reg axi_rd0_0_skid_valid_q;
 wire axi_rd0_0_start;
 wire axi_rd0_0_take;
+wire [19:0] axi_rd0_0_burst_gen0_0_a_page;
 reg axi_rd0_0_burst_gen0_0_active_q;
 reg [31:0] axi_rd0_0_burst_gen0_0_addr_q;
-reg [23:0] axi_rd0_0_burst_gen0_0_beats_left_q;
-reg [23:0] axi_rd0_0_burst_gen0_0_len_s;
-reg [31:0] axi_rd0_0_burst_gen0_0_row_addr_q;
-reg [23:0] axi_rd0_0_burst_gen0_0_row_beats_q;
+wire axi_rd0_0_burst_gen0_0_c1_full;
+wire axi_rd0_0_burst_gen0_0_c1_pg;
+reg axi_rd0_0_burst_gen0_0_c1_q;
+wire [8:0] axi_rd0_0_burst_gen0_0_inv_off;
+reg axi_rd0_0_burst_gen0_0_last_row_q;
+reg [23:0] axi_rd0_0_burst_gen0_0_left_m1_q;
+wire [9:0] axi_rd0_0_burst_gen0_0_low_pg;
+wire [8:0] axi_rd0_0_burst_gen0_0_more_to_page;
+wire [23:0] axi_rd0_0_burst_gen0_0_neg_page;
+reg [31:0] axi_rd0_0_burst_gen0_0_nrow_q;
+wire [8:0] axi_rd0_0_burst_gen0_0_off_full;
+reg axi_rd0_0_burst_gen0_0_page_end;
+reg axi_rd0_0_burst_gen0_0_rb_le_mb_q;
+reg [23:0] axi_rd0_0_burst_gen0_0_rbm1_q;
+reg axi_rd0_0_burst_gen0_0_row_end;
 reg [23:0] axi_rd0_0_burst_gen0_0_rows_left_q;
-wire [31:0] axi_rd0_0_burst_gen0_0_step_s;
+wire axi_rd0_0_burst_gen0_0_s_rb_le_mb;
+wire [20:0] axi_rd0_0_burst_gen0_0_s_rbm1;
+reg [20:0] axi_rd0_0_burst_gen0_0_s_whole_m;
 reg [31:0] axi_rd0_0_burst_gen0_0_stride_q;
-wire [23:0] axi_rd0_0_burst_gen0_0_to_page;
 wire axi_rd1_0_m_axis_tlast;
-reg [23:0] axi_rd1_0_row_beats;
-reg axi_rd1_0_accept;
+wire axi_rd1_0_accept;
 reg [31:0] axi_rd1_0_araddr_q;
 reg [7:0] axi_rd1_0_arlen_q;
 reg axi_rd1_0_arvalid_q;
-reg axi_rd1_0_bad;
+wire axi_rd1_0_bad;
 reg axi_rd1_0_busy_q;
 wire axi_rd1_0_cmd_last;
 reg [1:0] axi_rd1_0_code_q;
 reg axi_rd1_0_done_q;
 reg axi_rd1_0_err_q;
-wire axi_rd1_0_g_active;
-wire [31:0] axi_rd1_0_g_addr;
-wire [7:0] axi_rd1_0_g_lm1;
+reg axi_rd1_0_g_active;
+reg [31:0] axi_rd1_0_g_addr;
+reg [7:0] axi_rd1_0_g_lm1;
 reg [63:0] axi_rd1_0_out_data_q;
 reg axi_rd1_0_out_last_q;
 reg axi_rd1_0_out_valid_q;
@@ -1008,22 +1019,34 @@ reg axi_rd1_0_skid_last_q;
 reg axi_rd1_0_skid_valid_q;
 wire axi_rd1_0_start;
 wire axi_rd1_0_take;
+wire [19:0] axi_rd1_0_burst_gen1_0_a_page;
 reg axi_rd1_0_burst_gen1_0_active_q;
 reg [31:0] axi_rd1_0_burst_gen1_0_addr_q;
-reg [23:0] axi_rd1_0_burst_gen1_0_beats_left_q;
-reg [23:0] axi_rd1_0_burst_gen1_0_len_s;
-reg [31:0] axi_rd1_0_burst_gen1_0_row_addr_q;
-reg [23:0] axi_rd1_0_burst_gen1_0_row_beats_q;
+wire axi_rd1_0_burst_gen1_0_c1_full;
+wire axi_rd1_0_burst_gen1_0_c1_pg;
+reg axi_rd1_0_burst_gen1_0_c1_q;
+wire [8:0] axi_rd1_0_burst_gen1_0_inv_off;
+reg axi_rd1_0_burst_gen1_0_last_row_q;
+reg [23:0] axi_rd1_0_burst_gen1_0_left_m1_q;
+wire [9:0] axi_rd1_0_burst_gen1_0_low_pg;
+wire [8:0] axi_rd1_0_burst_gen1_0_more_to_page;
+wire [23:0] axi_rd1_0_burst_gen1_0_neg_page;
+reg [31:0] axi_rd1_0_burst_gen1_0_nrow_q;
+wire [8:0] axi_rd1_0_burst_gen1_0_off_full;
+reg axi_rd1_0_burst_gen1_0_page_end;
+reg axi_rd1_0_burst_gen1_0_rb_le_mb_q;
+reg [23:0] axi_rd1_0_burst_gen1_0_rbm1_q;
+reg axi_rd1_0_burst_gen1_0_row_end;
 reg [23:0] axi_rd1_0_burst_gen1_0_rows_left_q;
-wire [31:0] axi_rd1_0_burst_gen1_0_step_s;
+wire axi_rd1_0_burst_gen1_0_s_rb_le_mb;
+wire [20:0] axi_rd1_0_burst_gen1_0_s_rbm1;
+reg [20:0] axi_rd1_0_burst_gen1_0_s_whole_m;
 reg [31:0] axi_rd1_0_burst_gen1_0_stride_q;
-wire [23:0] axi_rd1_0_burst_gen1_0_to_page;
-reg [23:0] axi_wr0_0_row_beats;
-reg axi_wr0_0_accept;
+wire axi_wr0_0_accept;
 reg [31:0] axi_wr0_0_awaddr_q;
 reg [7:0] axi_wr0_0_awlen_q;
 reg axi_wr0_0_awvalid_q;
-reg axi_wr0_0_bad;
+wire axi_wr0_0_bad;
 reg [7:0] axi_wr0_0_beat_q;
 reg axi_wr0_0_busy_q;
 reg [1:0] axi_wr0_0_code_q;
@@ -1032,10 +1055,10 @@ reg axi_wr0_0_err_q;
 reg [3:0] axi_wr0_0_f_cnt_q;
 reg [2:0] axi_wr0_0_f_rd_q;
 reg [2:0] axi_wr0_0_f_wr_q;
-wire axi_wr0_0_g_active;
-wire [31:0] axi_wr0_0_g_addr;
+reg axi_wr0_0_g_active;
+reg [31:0] axi_wr0_0_g_addr;
 wire axi_wr0_0_g_end_row;
-wire [7:0] axi_wr0_0_g_lm1;
+reg [7:0] axi_wr0_0_g_lm1;
 wire axi_wr0_0_h_end;
 wire [7:0] axi_wr0_0_h_len;
 wire axi_wr0_0_in_fire;
@@ -1054,16 +1077,29 @@ reg [7:0] axi_wr0_0_skid_strb_q;
 reg axi_wr0_0_skid_valid_q;
 wire axi_wr0_0_start;
 wire axi_wr0_0_take;
+wire [19:0] axi_wr0_0_burst_gen2_0_a_page;
 reg axi_wr0_0_burst_gen2_0_active_q;
 reg [31:0] axi_wr0_0_burst_gen2_0_addr_q;
-reg [23:0] axi_wr0_0_burst_gen2_0_beats_left_q;
-reg [23:0] axi_wr0_0_burst_gen2_0_len_s;
-reg [31:0] axi_wr0_0_burst_gen2_0_row_addr_q;
-reg [23:0] axi_wr0_0_burst_gen2_0_row_beats_q;
+wire axi_wr0_0_burst_gen2_0_c1_full;
+wire axi_wr0_0_burst_gen2_0_c1_pg;
+reg axi_wr0_0_burst_gen2_0_c1_q;
+wire [8:0] axi_wr0_0_burst_gen2_0_inv_off;
+reg axi_wr0_0_burst_gen2_0_last_row_q;
+reg [23:0] axi_wr0_0_burst_gen2_0_left_m1_q;
+wire [9:0] axi_wr0_0_burst_gen2_0_low_pg;
+wire [8:0] axi_wr0_0_burst_gen2_0_more_to_page;
+wire [23:0] axi_wr0_0_burst_gen2_0_neg_page;
+reg [31:0] axi_wr0_0_burst_gen2_0_nrow_q;
+wire [8:0] axi_wr0_0_burst_gen2_0_off_full;
+reg axi_wr0_0_burst_gen2_0_page_end;
+reg axi_wr0_0_burst_gen2_0_rb_le_mb_q;
+reg [23:0] axi_wr0_0_burst_gen2_0_rbm1_q;
+reg axi_wr0_0_burst_gen2_0_row_end;
 reg [23:0] axi_wr0_0_burst_gen2_0_rows_left_q;
-wire [31:0] axi_wr0_0_burst_gen2_0_step_s;
+wire axi_wr0_0_burst_gen2_0_s_rb_le_mb;
+wire [20:0] axi_wr0_0_burst_gen2_0_s_rbm1;
+reg [20:0] axi_wr0_0_burst_gen2_0_s_whole_m;
 reg [31:0] axi_wr0_0_burst_gen2_0_stride_q;
-wire [23:0] axi_wr0_0_burst_gen2_0_to_page;
 reg lmmu_core0_0_d_final [0:2-1];
 reg lmmu_core0_0_d_first [0:2-1];
 reg [23:0] lmmu_core0_0_d_k [0:2-1];
@@ -3439,7 +3475,7 @@ assign core_err = lmmu_core0_0_err_q;
 
 
 
-assign lmmu_core0_0_ld_end = (lmmu_core0_0_lstate == 6);
+assign lmmu_core0_0_ld_end = ((lmmu_core0_0_lstate == 6) && (!lmmu_core0_0_p0_busy));
 
 
 always @(posedge clk) begin: lmmu_core0_0_loader
@@ -7143,80 +7179,124 @@ assign core_stall_mem = lmmu_core0_0_wait_mem;
 assign core_stall_out = lmmu_core0_0_wait_out;
 
 
-always @(lmmu_core0_0_rd0_cmd_stride, lmmu_core0_0_rd0_cmd_rows, axi_rd0_0_busy_q, lmmu_core0_0_rd0_cmd_addr, lmmu_core0_0_rd0_cmd_row_bytes, lmmu_core0_0_rd0_cmd_valid) begin: axi_rd0_0_cmd_front0_0_front
-    reg [24-1:0] rb;
-    lmmu_core0_0_rd0_cmd_ready = (!axi_rd0_0_busy_q);
-    axi_rd0_0_accept = (lmmu_core0_0_rd0_cmd_valid && (!axi_rd0_0_busy_q));
-    axi_rd0_0_bad = ((lmmu_core0_0_rd0_cmd_rows == 0) || (lmmu_core0_0_rd0_cmd_row_bytes == 0) || (lmmu_core0_0_rd0_cmd_addr[3-1:0] != 0) || (lmmu_core0_0_rd0_cmd_stride[3-1:0] != 0));
-    rb = 24'h0;
-    rb = {3'h0, lmmu_core0_0_rd0_cmd_row_bytes[24-1:3]};
-    if ((lmmu_core0_0_rd0_cmd_row_bytes[3-1:0] != 0)) begin
-        rb = (rb + 1);
+
+assign lmmu_core0_0_rd0_cmd_ready = (!axi_rd0_0_busy_q);
+assign axi_rd0_0_accept = (lmmu_core0_0_rd0_cmd_valid && (!axi_rd0_0_busy_q));
+assign axi_rd0_0_bad = ((lmmu_core0_0_rd0_cmd_rows == 0) || (lmmu_core0_0_rd0_cmd_row_bytes == 0) || (lmmu_core0_0_rd0_cmd_addr[3-1:0] != 0) || (lmmu_core0_0_rd0_cmd_stride[3-1:0] != 0));
+
+
+
+assign axi_rd0_0_burst_gen0_0_inv_off = (~axi_rd0_0_burst_gen0_0_addr_q[12-1:3]);
+
+
+
+assign axi_rd0_0_burst_gen0_0_more_to_page = axi_rd0_0_burst_gen0_0_inv_off;
+
+
+always @(axi_rd0_0_burst_gen0_0_left_m1_q, axi_rd0_0_burst_gen0_0_c1_q, axi_rd0_0_burst_gen0_0_more_to_page) begin: axi_rd0_0_burst_gen0_0_classify
+    reg [9-1:0] n;
+    reg spill;
+    reg re;
+    n = 9'h0;
+    n = axi_rd0_0_burst_gen0_0_left_m1_q[9-1:0];
+    spill = 1'b0;
+    if ((axi_rd0_0_burst_gen0_0_more_to_page < n)) begin
+        spill = 1'b1;
     end
-    axi_rd0_0_row_beats = rb;
+    re = (axi_rd0_0_burst_gen0_0_c1_q && (!spill));
+    axi_rd0_0_burst_gen0_0_row_end = re;
+    axi_rd0_0_burst_gen0_0_page_end = ((!re) && (axi_rd0_0_burst_gen0_0_more_to_page <= 15));
 end
 
 
-
-assign axi_rd0_0_burst_gen0_0_to_page = (512 - {15'h0, axi_rd0_0_burst_gen0_0_addr_q[12-1:3]});
-
-
-always @(axi_rd0_0_burst_gen0_0_beats_left_q, axi_rd0_0_burst_gen0_0_to_page) begin: axi_rd0_0_burst_gen0_0_burst_len
-    reg [24-1:0] n;
-    n = 24'h0;
-    if ((axi_rd0_0_burst_gen0_0_beats_left_q > 16)) begin
-        n = 16;
+always @(axi_rd0_0_burst_gen0_0_addr_q, axi_rd0_0_burst_gen0_0_more_to_page, axi_rd0_0_burst_gen0_0_left_m1_q, axi_rd0_0_burst_gen0_0_page_end, axi_rd0_0_burst_gen0_0_active_q, axi_rd0_0_burst_gen0_0_row_end) begin: axi_rd0_0_burst_gen0_0_offer
+    axi_rd0_0_g_active = axi_rd0_0_burst_gen0_0_active_q;
+    axi_rd0_0_g_addr = axi_rd0_0_burst_gen0_0_addr_q;
+    if (axi_rd0_0_burst_gen0_0_row_end) begin
+        axi_rd0_0_g_lm1 = axi_rd0_0_burst_gen0_0_left_m1_q[8-1:0];
+    end
+    else if (axi_rd0_0_burst_gen0_0_page_end) begin
+        axi_rd0_0_g_lm1 = axi_rd0_0_burst_gen0_0_more_to_page[8-1:0];
     end
     else begin
-        n = axi_rd0_0_burst_gen0_0_beats_left_q;
+        axi_rd0_0_g_lm1 = 15;
     end
-    if ((axi_rd0_0_burst_gen0_0_to_page < n)) begin
-        n = axi_rd0_0_burst_gen0_0_to_page;
+end
+
+
+always @(lmmu_core0_0_rd0_cmd_row_bytes) begin: axi_rd0_0_burst_gen0_0_row_whole
+    if ((lmmu_core0_0_rd0_cmd_row_bytes[3-1:0] == 0)) begin
+        axi_rd0_0_burst_gen0_0_s_whole_m = 2097151;
     end
-    axi_rd0_0_burst_gen0_0_len_s = n;
+    else begin
+        axi_rd0_0_burst_gen0_0_s_whole_m = 0;
+    end
 end
 
 
 
-assign axi_rd0_0_g_active = axi_rd0_0_burst_gen0_0_active_q;
-assign axi_rd0_0_g_addr = axi_rd0_0_burst_gen0_0_addr_q;
-assign axi_rd0_0_g_lm1 = (axi_rd0_0_burst_gen0_0_len_s[8-1:0] - 1);
-assign axi_rd0_0_burst_gen0_0_step_s = {20'h0, axi_rd0_0_burst_gen0_0_len_s[9-1:0], 3'h0};
+assign axi_rd0_0_burst_gen0_0_off_full = (axi_rd0_0_burst_gen0_0_addr_q[12-1:3] + 16);
+assign axi_rd0_0_burst_gen0_0_a_page = (axi_rd0_0_burst_gen0_0_addr_q[32-1:12] + 1);
+assign axi_rd0_0_burst_gen0_0_neg_page = {15'h7fff, axi_rd0_0_burst_gen0_0_addr_q[12-1:3]};
+assign axi_rd0_0_burst_gen0_0_low_pg = (axi_rd0_0_burst_gen0_0_left_m1_q[10-1:0] + axi_rd0_0_burst_gen0_0_neg_page[10-1:0]);
+assign axi_rd0_0_burst_gen0_0_c1_full = (axi_rd0_0_burst_gen0_0_left_m1_q <= 31);
+assign axi_rd0_0_burst_gen0_0_s_rbm1 = (lmmu_core0_0_rd0_cmd_row_bytes[24-1:3] + axi_rd0_0_burst_gen0_0_s_whole_m);
+assign axi_rd0_0_burst_gen0_0_s_rb_le_mb = (lmmu_core0_0_rd0_cmd_row_bytes <= 128);
+
+
+
+assign axi_rd0_0_burst_gen0_0_c1_pg = (axi_rd0_0_burst_gen0_0_c1_full && (axi_rd0_0_burst_gen0_0_low_pg <= 15));
 
 
 always @(posedge clk) begin: axi_rd0_0_burst_gen0_0_advance
     if (rst_n == 0) begin
         axi_rd0_0_burst_gen0_0_addr_q <= 0;
-        axi_rd0_0_burst_gen0_0_row_beats_q <= 0;
         axi_rd0_0_burst_gen0_0_stride_q <= 0;
+        axi_rd0_0_burst_gen0_0_left_m1_q <= 0;
         axi_rd0_0_burst_gen0_0_rows_left_q <= 0;
-        axi_rd0_0_burst_gen0_0_row_addr_q <= 0;
+        axi_rd0_0_burst_gen0_0_c1_q <= 0;
+        axi_rd0_0_burst_gen0_0_rbm1_q <= 0;
         axi_rd0_0_burst_gen0_0_active_q <= 0;
-        axi_rd0_0_burst_gen0_0_beats_left_q <= 0;
+        axi_rd0_0_burst_gen0_0_last_row_q <= 0;
+        axi_rd0_0_burst_gen0_0_nrow_q <= 0;
+        axi_rd0_0_burst_gen0_0_rb_le_mb_q <= 0;
     end
     else begin
-        if (axi_rd0_0_start) begin
+        if (axi_rd0_0_accept) begin
+            if (axi_rd0_0_start) begin
+                axi_rd0_0_burst_gen0_0_active_q <= 1;
+            end
             axi_rd0_0_burst_gen0_0_addr_q <= lmmu_core0_0_rd0_cmd_addr;
-            axi_rd0_0_burst_gen0_0_row_addr_q <= lmmu_core0_0_rd0_cmd_addr;
+            axi_rd0_0_burst_gen0_0_nrow_q <= (lmmu_core0_0_rd0_cmd_addr + lmmu_core0_0_rd0_cmd_stride);
             axi_rd0_0_burst_gen0_0_stride_q <= lmmu_core0_0_rd0_cmd_stride;
             axi_rd0_0_burst_gen0_0_rows_left_q <= lmmu_core0_0_rd0_cmd_rows;
-            axi_rd0_0_burst_gen0_0_row_beats_q <= axi_rd0_0_row_beats;
-            axi_rd0_0_burst_gen0_0_beats_left_q <= axi_rd0_0_row_beats;
-            axi_rd0_0_burst_gen0_0_active_q <= 1;
+            axi_rd0_0_burst_gen0_0_last_row_q <= (lmmu_core0_0_rd0_cmd_rows == 1);
+            axi_rd0_0_burst_gen0_0_rbm1_q <= {3'h0, axi_rd0_0_burst_gen0_0_s_rbm1};
+            axi_rd0_0_burst_gen0_0_left_m1_q <= {3'h0, axi_rd0_0_burst_gen0_0_s_rbm1};
+            axi_rd0_0_burst_gen0_0_rb_le_mb_q <= axi_rd0_0_burst_gen0_0_s_rb_le_mb;
+            axi_rd0_0_burst_gen0_0_c1_q <= axi_rd0_0_burst_gen0_0_s_rb_le_mb;
         end
         else if ((axi_rd0_0_take && axi_rd0_0_burst_gen0_0_active_q)) begin
-            if ((axi_rd0_0_burst_gen0_0_len_s == axi_rd0_0_burst_gen0_0_beats_left_q)) begin
-                if ((axi_rd0_0_burst_gen0_0_rows_left_q == 1)) begin
+            if (axi_rd0_0_burst_gen0_0_row_end) begin
+                if (axi_rd0_0_burst_gen0_0_last_row_q) begin
                     axi_rd0_0_burst_gen0_0_active_q <= 0;
                 end
                 axi_rd0_0_burst_gen0_0_rows_left_q <= (axi_rd0_0_burst_gen0_0_rows_left_q - 1);
-                axi_rd0_0_burst_gen0_0_row_addr_q <= (axi_rd0_0_burst_gen0_0_row_addr_q + axi_rd0_0_burst_gen0_0_stride_q);
-                axi_rd0_0_burst_gen0_0_addr_q <= (axi_rd0_0_burst_gen0_0_row_addr_q + axi_rd0_0_burst_gen0_0_stride_q);
-                axi_rd0_0_burst_gen0_0_beats_left_q <= axi_rd0_0_burst_gen0_0_row_beats_q;
+                axi_rd0_0_burst_gen0_0_last_row_q <= (axi_rd0_0_burst_gen0_0_rows_left_q == 2);
+                axi_rd0_0_burst_gen0_0_addr_q <= axi_rd0_0_burst_gen0_0_nrow_q;
+                axi_rd0_0_burst_gen0_0_nrow_q <= (axi_rd0_0_burst_gen0_0_nrow_q + axi_rd0_0_burst_gen0_0_stride_q);
+                axi_rd0_0_burst_gen0_0_left_m1_q <= axi_rd0_0_burst_gen0_0_rbm1_q;
+                axi_rd0_0_burst_gen0_0_c1_q <= axi_rd0_0_burst_gen0_0_rb_le_mb_q;
+            end
+            else if (axi_rd0_0_burst_gen0_0_page_end) begin
+                axi_rd0_0_burst_gen0_0_addr_q <= {axi_rd0_0_burst_gen0_0_a_page, 12'h0};
+                axi_rd0_0_burst_gen0_0_left_m1_q <= (axi_rd0_0_burst_gen0_0_left_m1_q + axi_rd0_0_burst_gen0_0_neg_page);
+                axi_rd0_0_burst_gen0_0_c1_q <= axi_rd0_0_burst_gen0_0_c1_pg;
             end
             else begin
-                axi_rd0_0_burst_gen0_0_addr_q <= (axi_rd0_0_burst_gen0_0_addr_q + axi_rd0_0_burst_gen0_0_step_s);
-                axi_rd0_0_burst_gen0_0_beats_left_q <= (axi_rd0_0_burst_gen0_0_beats_left_q - axi_rd0_0_burst_gen0_0_len_s);
+                axi_rd0_0_burst_gen0_0_addr_q <= {axi_rd0_0_burst_gen0_0_addr_q[32-1:12], axi_rd0_0_burst_gen0_0_off_full, 3'h0};
+                axi_rd0_0_burst_gen0_0_left_m1_q <= (axi_rd0_0_burst_gen0_0_left_m1_q - 16);
+                axi_rd0_0_burst_gen0_0_c1_q <= axi_rd0_0_burst_gen0_0_c1_full;
             end
         end
     end
@@ -7353,80 +7433,124 @@ always @(posedge clk) begin: axi_rd0_0_fsm
 end
 
 
-always @(lmmu_core0_0_rd1_cmd_stride, lmmu_core0_0_rd1_cmd_rows, axi_rd1_0_busy_q, lmmu_core0_0_rd1_cmd_addr, lmmu_core0_0_rd1_cmd_row_bytes, lmmu_core0_0_rd1_cmd_valid) begin: axi_rd1_0_cmd_front1_0_front
-    reg [24-1:0] rb;
-    lmmu_core0_0_rd1_cmd_ready = (!axi_rd1_0_busy_q);
-    axi_rd1_0_accept = (lmmu_core0_0_rd1_cmd_valid && (!axi_rd1_0_busy_q));
-    axi_rd1_0_bad = ((lmmu_core0_0_rd1_cmd_rows == 0) || (lmmu_core0_0_rd1_cmd_row_bytes == 0) || (lmmu_core0_0_rd1_cmd_addr[3-1:0] != 0) || (lmmu_core0_0_rd1_cmd_stride[3-1:0] != 0));
-    rb = 24'h0;
-    rb = {3'h0, lmmu_core0_0_rd1_cmd_row_bytes[24-1:3]};
-    if ((lmmu_core0_0_rd1_cmd_row_bytes[3-1:0] != 0)) begin
-        rb = (rb + 1);
+
+assign lmmu_core0_0_rd1_cmd_ready = (!axi_rd1_0_busy_q);
+assign axi_rd1_0_accept = (lmmu_core0_0_rd1_cmd_valid && (!axi_rd1_0_busy_q));
+assign axi_rd1_0_bad = ((lmmu_core0_0_rd1_cmd_rows == 0) || (lmmu_core0_0_rd1_cmd_row_bytes == 0) || (lmmu_core0_0_rd1_cmd_addr[3-1:0] != 0) || (lmmu_core0_0_rd1_cmd_stride[3-1:0] != 0));
+
+
+
+assign axi_rd1_0_burst_gen1_0_inv_off = (~axi_rd1_0_burst_gen1_0_addr_q[12-1:3]);
+
+
+
+assign axi_rd1_0_burst_gen1_0_more_to_page = axi_rd1_0_burst_gen1_0_inv_off;
+
+
+always @(axi_rd1_0_burst_gen1_0_left_m1_q, axi_rd1_0_burst_gen1_0_c1_q, axi_rd1_0_burst_gen1_0_more_to_page) begin: axi_rd1_0_burst_gen1_0_classify
+    reg [9-1:0] n;
+    reg spill;
+    reg re;
+    n = 9'h0;
+    n = axi_rd1_0_burst_gen1_0_left_m1_q[9-1:0];
+    spill = 1'b0;
+    if ((axi_rd1_0_burst_gen1_0_more_to_page < n)) begin
+        spill = 1'b1;
     end
-    axi_rd1_0_row_beats = rb;
+    re = (axi_rd1_0_burst_gen1_0_c1_q && (!spill));
+    axi_rd1_0_burst_gen1_0_row_end = re;
+    axi_rd1_0_burst_gen1_0_page_end = ((!re) && (axi_rd1_0_burst_gen1_0_more_to_page <= 15));
 end
 
 
-
-assign axi_rd1_0_burst_gen1_0_to_page = (512 - {15'h0, axi_rd1_0_burst_gen1_0_addr_q[12-1:3]});
-
-
-always @(axi_rd1_0_burst_gen1_0_beats_left_q, axi_rd1_0_burst_gen1_0_to_page) begin: axi_rd1_0_burst_gen1_0_burst_len
-    reg [24-1:0] n;
-    n = 24'h0;
-    if ((axi_rd1_0_burst_gen1_0_beats_left_q > 16)) begin
-        n = 16;
+always @(axi_rd1_0_burst_gen1_0_addr_q, axi_rd1_0_burst_gen1_0_more_to_page, axi_rd1_0_burst_gen1_0_left_m1_q, axi_rd1_0_burst_gen1_0_page_end, axi_rd1_0_burst_gen1_0_active_q, axi_rd1_0_burst_gen1_0_row_end) begin: axi_rd1_0_burst_gen1_0_offer
+    axi_rd1_0_g_active = axi_rd1_0_burst_gen1_0_active_q;
+    axi_rd1_0_g_addr = axi_rd1_0_burst_gen1_0_addr_q;
+    if (axi_rd1_0_burst_gen1_0_row_end) begin
+        axi_rd1_0_g_lm1 = axi_rd1_0_burst_gen1_0_left_m1_q[8-1:0];
+    end
+    else if (axi_rd1_0_burst_gen1_0_page_end) begin
+        axi_rd1_0_g_lm1 = axi_rd1_0_burst_gen1_0_more_to_page[8-1:0];
     end
     else begin
-        n = axi_rd1_0_burst_gen1_0_beats_left_q;
+        axi_rd1_0_g_lm1 = 15;
     end
-    if ((axi_rd1_0_burst_gen1_0_to_page < n)) begin
-        n = axi_rd1_0_burst_gen1_0_to_page;
+end
+
+
+always @(lmmu_core0_0_rd1_cmd_row_bytes) begin: axi_rd1_0_burst_gen1_0_row_whole
+    if ((lmmu_core0_0_rd1_cmd_row_bytes[3-1:0] == 0)) begin
+        axi_rd1_0_burst_gen1_0_s_whole_m = 2097151;
     end
-    axi_rd1_0_burst_gen1_0_len_s = n;
+    else begin
+        axi_rd1_0_burst_gen1_0_s_whole_m = 0;
+    end
 end
 
 
 
-assign axi_rd1_0_g_active = axi_rd1_0_burst_gen1_0_active_q;
-assign axi_rd1_0_g_addr = axi_rd1_0_burst_gen1_0_addr_q;
-assign axi_rd1_0_g_lm1 = (axi_rd1_0_burst_gen1_0_len_s[8-1:0] - 1);
-assign axi_rd1_0_burst_gen1_0_step_s = {20'h0, axi_rd1_0_burst_gen1_0_len_s[9-1:0], 3'h0};
+assign axi_rd1_0_burst_gen1_0_off_full = (axi_rd1_0_burst_gen1_0_addr_q[12-1:3] + 16);
+assign axi_rd1_0_burst_gen1_0_a_page = (axi_rd1_0_burst_gen1_0_addr_q[32-1:12] + 1);
+assign axi_rd1_0_burst_gen1_0_neg_page = {15'h7fff, axi_rd1_0_burst_gen1_0_addr_q[12-1:3]};
+assign axi_rd1_0_burst_gen1_0_low_pg = (axi_rd1_0_burst_gen1_0_left_m1_q[10-1:0] + axi_rd1_0_burst_gen1_0_neg_page[10-1:0]);
+assign axi_rd1_0_burst_gen1_0_c1_full = (axi_rd1_0_burst_gen1_0_left_m1_q <= 31);
+assign axi_rd1_0_burst_gen1_0_s_rbm1 = (lmmu_core0_0_rd1_cmd_row_bytes[24-1:3] + axi_rd1_0_burst_gen1_0_s_whole_m);
+assign axi_rd1_0_burst_gen1_0_s_rb_le_mb = (lmmu_core0_0_rd1_cmd_row_bytes <= 128);
+
+
+
+assign axi_rd1_0_burst_gen1_0_c1_pg = (axi_rd1_0_burst_gen1_0_c1_full && (axi_rd1_0_burst_gen1_0_low_pg <= 15));
 
 
 always @(posedge clk) begin: axi_rd1_0_burst_gen1_0_advance
     if (rst_n == 0) begin
         axi_rd1_0_burst_gen1_0_addr_q <= 0;
-        axi_rd1_0_burst_gen1_0_row_beats_q <= 0;
         axi_rd1_0_burst_gen1_0_stride_q <= 0;
+        axi_rd1_0_burst_gen1_0_left_m1_q <= 0;
         axi_rd1_0_burst_gen1_0_rows_left_q <= 0;
-        axi_rd1_0_burst_gen1_0_row_addr_q <= 0;
+        axi_rd1_0_burst_gen1_0_c1_q <= 0;
+        axi_rd1_0_burst_gen1_0_rbm1_q <= 0;
         axi_rd1_0_burst_gen1_0_active_q <= 0;
-        axi_rd1_0_burst_gen1_0_beats_left_q <= 0;
+        axi_rd1_0_burst_gen1_0_last_row_q <= 0;
+        axi_rd1_0_burst_gen1_0_nrow_q <= 0;
+        axi_rd1_0_burst_gen1_0_rb_le_mb_q <= 0;
     end
     else begin
-        if (axi_rd1_0_start) begin
+        if (axi_rd1_0_accept) begin
+            if (axi_rd1_0_start) begin
+                axi_rd1_0_burst_gen1_0_active_q <= 1;
+            end
             axi_rd1_0_burst_gen1_0_addr_q <= lmmu_core0_0_rd1_cmd_addr;
-            axi_rd1_0_burst_gen1_0_row_addr_q <= lmmu_core0_0_rd1_cmd_addr;
+            axi_rd1_0_burst_gen1_0_nrow_q <= (lmmu_core0_0_rd1_cmd_addr + lmmu_core0_0_rd1_cmd_stride);
             axi_rd1_0_burst_gen1_0_stride_q <= lmmu_core0_0_rd1_cmd_stride;
             axi_rd1_0_burst_gen1_0_rows_left_q <= lmmu_core0_0_rd1_cmd_rows;
-            axi_rd1_0_burst_gen1_0_row_beats_q <= axi_rd1_0_row_beats;
-            axi_rd1_0_burst_gen1_0_beats_left_q <= axi_rd1_0_row_beats;
-            axi_rd1_0_burst_gen1_0_active_q <= 1;
+            axi_rd1_0_burst_gen1_0_last_row_q <= (lmmu_core0_0_rd1_cmd_rows == 1);
+            axi_rd1_0_burst_gen1_0_rbm1_q <= {3'h0, axi_rd1_0_burst_gen1_0_s_rbm1};
+            axi_rd1_0_burst_gen1_0_left_m1_q <= {3'h0, axi_rd1_0_burst_gen1_0_s_rbm1};
+            axi_rd1_0_burst_gen1_0_rb_le_mb_q <= axi_rd1_0_burst_gen1_0_s_rb_le_mb;
+            axi_rd1_0_burst_gen1_0_c1_q <= axi_rd1_0_burst_gen1_0_s_rb_le_mb;
         end
         else if ((axi_rd1_0_take && axi_rd1_0_burst_gen1_0_active_q)) begin
-            if ((axi_rd1_0_burst_gen1_0_len_s == axi_rd1_0_burst_gen1_0_beats_left_q)) begin
-                if ((axi_rd1_0_burst_gen1_0_rows_left_q == 1)) begin
+            if (axi_rd1_0_burst_gen1_0_row_end) begin
+                if (axi_rd1_0_burst_gen1_0_last_row_q) begin
                     axi_rd1_0_burst_gen1_0_active_q <= 0;
                 end
                 axi_rd1_0_burst_gen1_0_rows_left_q <= (axi_rd1_0_burst_gen1_0_rows_left_q - 1);
-                axi_rd1_0_burst_gen1_0_row_addr_q <= (axi_rd1_0_burst_gen1_0_row_addr_q + axi_rd1_0_burst_gen1_0_stride_q);
-                axi_rd1_0_burst_gen1_0_addr_q <= (axi_rd1_0_burst_gen1_0_row_addr_q + axi_rd1_0_burst_gen1_0_stride_q);
-                axi_rd1_0_burst_gen1_0_beats_left_q <= axi_rd1_0_burst_gen1_0_row_beats_q;
+                axi_rd1_0_burst_gen1_0_last_row_q <= (axi_rd1_0_burst_gen1_0_rows_left_q == 2);
+                axi_rd1_0_burst_gen1_0_addr_q <= axi_rd1_0_burst_gen1_0_nrow_q;
+                axi_rd1_0_burst_gen1_0_nrow_q <= (axi_rd1_0_burst_gen1_0_nrow_q + axi_rd1_0_burst_gen1_0_stride_q);
+                axi_rd1_0_burst_gen1_0_left_m1_q <= axi_rd1_0_burst_gen1_0_rbm1_q;
+                axi_rd1_0_burst_gen1_0_c1_q <= axi_rd1_0_burst_gen1_0_rb_le_mb_q;
+            end
+            else if (axi_rd1_0_burst_gen1_0_page_end) begin
+                axi_rd1_0_burst_gen1_0_addr_q <= {axi_rd1_0_burst_gen1_0_a_page, 12'h0};
+                axi_rd1_0_burst_gen1_0_left_m1_q <= (axi_rd1_0_burst_gen1_0_left_m1_q + axi_rd1_0_burst_gen1_0_neg_page);
+                axi_rd1_0_burst_gen1_0_c1_q <= axi_rd1_0_burst_gen1_0_c1_pg;
             end
             else begin
-                axi_rd1_0_burst_gen1_0_addr_q <= (axi_rd1_0_burst_gen1_0_addr_q + axi_rd1_0_burst_gen1_0_step_s);
-                axi_rd1_0_burst_gen1_0_beats_left_q <= (axi_rd1_0_burst_gen1_0_beats_left_q - axi_rd1_0_burst_gen1_0_len_s);
+                axi_rd1_0_burst_gen1_0_addr_q <= {axi_rd1_0_burst_gen1_0_addr_q[32-1:12], axi_rd1_0_burst_gen1_0_off_full, 3'h0};
+                axi_rd1_0_burst_gen1_0_left_m1_q <= (axi_rd1_0_burst_gen1_0_left_m1_q - 16);
+                axi_rd1_0_burst_gen1_0_c1_q <= axi_rd1_0_burst_gen1_0_c1_full;
             end
         end
     end
@@ -7563,84 +7687,128 @@ always @(posedge clk) begin: axi_rd1_0_fsm
 end
 
 
-always @(lmmu_core0_0_wr1_cmd_stride, lmmu_core0_0_wr1_cmd_rows, axi_wr0_0_busy_q, lmmu_core0_0_wr1_cmd_addr, lmmu_core0_0_wr1_cmd_row_bytes, lmmu_core0_0_wr1_cmd_valid) begin: axi_wr0_0_cmd_front2_0_front
-    reg [24-1:0] rb;
-    lmmu_core0_0_wr1_cmd_ready = (!axi_wr0_0_busy_q);
-    axi_wr0_0_accept = (lmmu_core0_0_wr1_cmd_valid && (!axi_wr0_0_busy_q));
-    axi_wr0_0_bad = ((lmmu_core0_0_wr1_cmd_rows == 0) || (lmmu_core0_0_wr1_cmd_row_bytes == 0) || (lmmu_core0_0_wr1_cmd_addr[3-1:0] != 0) || (lmmu_core0_0_wr1_cmd_stride[3-1:0] != 0));
-    rb = 24'h0;
-    rb = {3'h0, lmmu_core0_0_wr1_cmd_row_bytes[24-1:3]};
-    if ((lmmu_core0_0_wr1_cmd_row_bytes[3-1:0] != 0)) begin
-        rb = (rb + 1);
+
+assign lmmu_core0_0_wr1_cmd_ready = (!axi_wr0_0_busy_q);
+assign axi_wr0_0_accept = (lmmu_core0_0_wr1_cmd_valid && (!axi_wr0_0_busy_q));
+assign axi_wr0_0_bad = ((lmmu_core0_0_wr1_cmd_rows == 0) || (lmmu_core0_0_wr1_cmd_row_bytes == 0) || (lmmu_core0_0_wr1_cmd_addr[3-1:0] != 0) || (lmmu_core0_0_wr1_cmd_stride[3-1:0] != 0));
+
+
+
+assign axi_wr0_0_burst_gen2_0_inv_off = (~axi_wr0_0_burst_gen2_0_addr_q[12-1:3]);
+
+
+
+assign axi_wr0_0_burst_gen2_0_more_to_page = axi_wr0_0_burst_gen2_0_inv_off;
+
+
+always @(axi_wr0_0_burst_gen2_0_left_m1_q, axi_wr0_0_burst_gen2_0_c1_q, axi_wr0_0_burst_gen2_0_more_to_page) begin: axi_wr0_0_burst_gen2_0_classify
+    reg [9-1:0] n;
+    reg spill;
+    reg re;
+    n = 9'h0;
+    n = axi_wr0_0_burst_gen2_0_left_m1_q[9-1:0];
+    spill = 1'b0;
+    if ((axi_wr0_0_burst_gen2_0_more_to_page < n)) begin
+        spill = 1'b1;
     end
-    axi_wr0_0_row_beats = rb;
+    re = (axi_wr0_0_burst_gen2_0_c1_q && (!spill));
+    axi_wr0_0_burst_gen2_0_row_end = re;
+    axi_wr0_0_burst_gen2_0_page_end = ((!re) && (axi_wr0_0_burst_gen2_0_more_to_page <= 15));
 end
 
 
-
-assign axi_wr0_0_burst_gen2_0_to_page = (512 - {15'h0, axi_wr0_0_burst_gen2_0_addr_q[12-1:3]});
-
-
-always @(axi_wr0_0_burst_gen2_0_beats_left_q, axi_wr0_0_burst_gen2_0_to_page) begin: axi_wr0_0_burst_gen2_0_burst_len
-    reg [24-1:0] n;
-    n = 24'h0;
-    if ((axi_wr0_0_burst_gen2_0_beats_left_q > 16)) begin
-        n = 16;
+always @(axi_wr0_0_burst_gen2_0_addr_q, axi_wr0_0_burst_gen2_0_more_to_page, axi_wr0_0_burst_gen2_0_left_m1_q, axi_wr0_0_burst_gen2_0_page_end, axi_wr0_0_burst_gen2_0_active_q, axi_wr0_0_burst_gen2_0_row_end) begin: axi_wr0_0_burst_gen2_0_offer
+    axi_wr0_0_g_active = axi_wr0_0_burst_gen2_0_active_q;
+    axi_wr0_0_g_addr = axi_wr0_0_burst_gen2_0_addr_q;
+    if (axi_wr0_0_burst_gen2_0_row_end) begin
+        axi_wr0_0_g_lm1 = axi_wr0_0_burst_gen2_0_left_m1_q[8-1:0];
+    end
+    else if (axi_wr0_0_burst_gen2_0_page_end) begin
+        axi_wr0_0_g_lm1 = axi_wr0_0_burst_gen2_0_more_to_page[8-1:0];
     end
     else begin
-        n = axi_wr0_0_burst_gen2_0_beats_left_q;
+        axi_wr0_0_g_lm1 = 15;
     end
-    if ((axi_wr0_0_burst_gen2_0_to_page < n)) begin
-        n = axi_wr0_0_burst_gen2_0_to_page;
-    end
-    axi_wr0_0_burst_gen2_0_len_s = n;
 end
 
 
 
-assign axi_wr0_0_g_active = axi_wr0_0_burst_gen2_0_active_q;
-assign axi_wr0_0_g_addr = axi_wr0_0_burst_gen2_0_addr_q;
-assign axi_wr0_0_g_lm1 = (axi_wr0_0_burst_gen2_0_len_s[8-1:0] - 1);
-assign axi_wr0_0_burst_gen2_0_step_s = {20'h0, axi_wr0_0_burst_gen2_0_len_s[9-1:0], 3'h0};
+assign axi_wr0_0_g_end_row = axi_wr0_0_burst_gen2_0_row_end;
+
+
+always @(lmmu_core0_0_wr1_cmd_row_bytes) begin: axi_wr0_0_burst_gen2_0_row_whole
+    if ((lmmu_core0_0_wr1_cmd_row_bytes[3-1:0] == 0)) begin
+        axi_wr0_0_burst_gen2_0_s_whole_m = 2097151;
+    end
+    else begin
+        axi_wr0_0_burst_gen2_0_s_whole_m = 0;
+    end
+end
 
 
 
-assign axi_wr0_0_g_end_row = (axi_wr0_0_burst_gen2_0_len_s == axi_wr0_0_burst_gen2_0_beats_left_q);
+assign axi_wr0_0_burst_gen2_0_off_full = (axi_wr0_0_burst_gen2_0_addr_q[12-1:3] + 16);
+assign axi_wr0_0_burst_gen2_0_a_page = (axi_wr0_0_burst_gen2_0_addr_q[32-1:12] + 1);
+assign axi_wr0_0_burst_gen2_0_neg_page = {15'h7fff, axi_wr0_0_burst_gen2_0_addr_q[12-1:3]};
+assign axi_wr0_0_burst_gen2_0_low_pg = (axi_wr0_0_burst_gen2_0_left_m1_q[10-1:0] + axi_wr0_0_burst_gen2_0_neg_page[10-1:0]);
+assign axi_wr0_0_burst_gen2_0_c1_full = (axi_wr0_0_burst_gen2_0_left_m1_q <= 31);
+assign axi_wr0_0_burst_gen2_0_s_rbm1 = (lmmu_core0_0_wr1_cmd_row_bytes[24-1:3] + axi_wr0_0_burst_gen2_0_s_whole_m);
+assign axi_wr0_0_burst_gen2_0_s_rb_le_mb = (lmmu_core0_0_wr1_cmd_row_bytes <= 128);
+
+
+
+assign axi_wr0_0_burst_gen2_0_c1_pg = (axi_wr0_0_burst_gen2_0_c1_full && (axi_wr0_0_burst_gen2_0_low_pg <= 15));
 
 
 always @(posedge clk) begin: axi_wr0_0_burst_gen2_0_advance
     if (rst_n == 0) begin
         axi_wr0_0_burst_gen2_0_addr_q <= 0;
-        axi_wr0_0_burst_gen2_0_row_beats_q <= 0;
         axi_wr0_0_burst_gen2_0_stride_q <= 0;
+        axi_wr0_0_burst_gen2_0_left_m1_q <= 0;
         axi_wr0_0_burst_gen2_0_rows_left_q <= 0;
-        axi_wr0_0_burst_gen2_0_row_addr_q <= 0;
+        axi_wr0_0_burst_gen2_0_c1_q <= 0;
+        axi_wr0_0_burst_gen2_0_rbm1_q <= 0;
         axi_wr0_0_burst_gen2_0_active_q <= 0;
-        axi_wr0_0_burst_gen2_0_beats_left_q <= 0;
+        axi_wr0_0_burst_gen2_0_last_row_q <= 0;
+        axi_wr0_0_burst_gen2_0_nrow_q <= 0;
+        axi_wr0_0_burst_gen2_0_rb_le_mb_q <= 0;
     end
     else begin
-        if (axi_wr0_0_start) begin
+        if (axi_wr0_0_accept) begin
+            if (axi_wr0_0_start) begin
+                axi_wr0_0_burst_gen2_0_active_q <= 1;
+            end
             axi_wr0_0_burst_gen2_0_addr_q <= lmmu_core0_0_wr1_cmd_addr;
-            axi_wr0_0_burst_gen2_0_row_addr_q <= lmmu_core0_0_wr1_cmd_addr;
+            axi_wr0_0_burst_gen2_0_nrow_q <= (lmmu_core0_0_wr1_cmd_addr + lmmu_core0_0_wr1_cmd_stride);
             axi_wr0_0_burst_gen2_0_stride_q <= lmmu_core0_0_wr1_cmd_stride;
             axi_wr0_0_burst_gen2_0_rows_left_q <= lmmu_core0_0_wr1_cmd_rows;
-            axi_wr0_0_burst_gen2_0_row_beats_q <= axi_wr0_0_row_beats;
-            axi_wr0_0_burst_gen2_0_beats_left_q <= axi_wr0_0_row_beats;
-            axi_wr0_0_burst_gen2_0_active_q <= 1;
+            axi_wr0_0_burst_gen2_0_last_row_q <= (lmmu_core0_0_wr1_cmd_rows == 1);
+            axi_wr0_0_burst_gen2_0_rbm1_q <= {3'h0, axi_wr0_0_burst_gen2_0_s_rbm1};
+            axi_wr0_0_burst_gen2_0_left_m1_q <= {3'h0, axi_wr0_0_burst_gen2_0_s_rbm1};
+            axi_wr0_0_burst_gen2_0_rb_le_mb_q <= axi_wr0_0_burst_gen2_0_s_rb_le_mb;
+            axi_wr0_0_burst_gen2_0_c1_q <= axi_wr0_0_burst_gen2_0_s_rb_le_mb;
         end
         else if ((axi_wr0_0_take && axi_wr0_0_burst_gen2_0_active_q)) begin
-            if ((axi_wr0_0_burst_gen2_0_len_s == axi_wr0_0_burst_gen2_0_beats_left_q)) begin
-                if ((axi_wr0_0_burst_gen2_0_rows_left_q == 1)) begin
+            if (axi_wr0_0_burst_gen2_0_row_end) begin
+                if (axi_wr0_0_burst_gen2_0_last_row_q) begin
                     axi_wr0_0_burst_gen2_0_active_q <= 0;
                 end
                 axi_wr0_0_burst_gen2_0_rows_left_q <= (axi_wr0_0_burst_gen2_0_rows_left_q - 1);
-                axi_wr0_0_burst_gen2_0_row_addr_q <= (axi_wr0_0_burst_gen2_0_row_addr_q + axi_wr0_0_burst_gen2_0_stride_q);
-                axi_wr0_0_burst_gen2_0_addr_q <= (axi_wr0_0_burst_gen2_0_row_addr_q + axi_wr0_0_burst_gen2_0_stride_q);
-                axi_wr0_0_burst_gen2_0_beats_left_q <= axi_wr0_0_burst_gen2_0_row_beats_q;
+                axi_wr0_0_burst_gen2_0_last_row_q <= (axi_wr0_0_burst_gen2_0_rows_left_q == 2);
+                axi_wr0_0_burst_gen2_0_addr_q <= axi_wr0_0_burst_gen2_0_nrow_q;
+                axi_wr0_0_burst_gen2_0_nrow_q <= (axi_wr0_0_burst_gen2_0_nrow_q + axi_wr0_0_burst_gen2_0_stride_q);
+                axi_wr0_0_burst_gen2_0_left_m1_q <= axi_wr0_0_burst_gen2_0_rbm1_q;
+                axi_wr0_0_burst_gen2_0_c1_q <= axi_wr0_0_burst_gen2_0_rb_le_mb_q;
+            end
+            else if (axi_wr0_0_burst_gen2_0_page_end) begin
+                axi_wr0_0_burst_gen2_0_addr_q <= {axi_wr0_0_burst_gen2_0_a_page, 12'h0};
+                axi_wr0_0_burst_gen2_0_left_m1_q <= (axi_wr0_0_burst_gen2_0_left_m1_q + axi_wr0_0_burst_gen2_0_neg_page);
+                axi_wr0_0_burst_gen2_0_c1_q <= axi_wr0_0_burst_gen2_0_c1_pg;
             end
             else begin
-                axi_wr0_0_burst_gen2_0_addr_q <= (axi_wr0_0_burst_gen2_0_addr_q + axi_wr0_0_burst_gen2_0_step_s);
-                axi_wr0_0_burst_gen2_0_beats_left_q <= (axi_wr0_0_burst_gen2_0_beats_left_q - axi_wr0_0_burst_gen2_0_len_s);
+                axi_wr0_0_burst_gen2_0_addr_q <= {axi_wr0_0_burst_gen2_0_addr_q[32-1:12], axi_wr0_0_burst_gen2_0_off_full, 3'h0};
+                axi_wr0_0_burst_gen2_0_left_m1_q <= (axi_wr0_0_burst_gen2_0_left_m1_q - 16);
+                axi_wr0_0_burst_gen2_0_c1_q <= axi_wr0_0_burst_gen2_0_c1_full;
             end
         end
     end
