@@ -32,7 +32,7 @@ from models.quant import quantize_multiplier, requantize
 
 MEM = 1 << 18
 OFF = {r.name: r.offset for r in rm.MMU_REGMAP}
-ERR_ABORTED = 7
+ERR_ABORTED = rm.ERR_ABORTED
 
 
 def _pauses(rng):
