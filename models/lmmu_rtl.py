@@ -1,6 +1,6 @@
 """Exact cycle count of the LMMU RTL (ip/lmmu), the contract its simulation is held to.
 
-Work in progress of issue 4: the cycle model of the *built* LMMU (controller in
+The cycle model of the *built* LMMU (controller in
 ``ip/lmmu/lmmu_core.py``, whose design note states the stage rules used here; AXI
 masters in ``ip/axi``), measured against it (tests/test_lmmu_rtl_model.py, ``radacs
 bench mmu --ip lmmu``).  It refines the analytical LMMU model of :mod:`models.mmu`

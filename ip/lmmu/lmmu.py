@@ -1,7 +1,5 @@
 """RADACS LMMU top: the core, its three AXI stream masters, its registers.
 
-Work in progress (issue 4).
-
 ::
 
     s_axil_* --> axil_regs (MMU register map) --> command check --> lmmu_core

@@ -1,6 +1,6 @@
 """LMMU core: the output-stationary matrix unit between its three stream masters.
 
-Work in progress (issue 4): the controller and datapath of the LMMU without the AXI4
+The controller and datapath of the LMMU without the AXI4
 masters and the register block, which the LMMU top wraps around it.  It talks to two
 AXI read masters and one AXI write master through their command/stream contracts
 (docs/mmu-architecture.md, "ip/axi"): port 0 reads W and the per-channel records P

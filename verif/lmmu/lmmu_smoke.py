@@ -1,4 +1,4 @@
-"""cocotb smoke test of the LMMU top (work in progress, issue 4): real AXI on all sides.
+"""cocotb smoke test of the LMMU top: real AXI on all sides.
 
 DRAM is one memory behind two cocotbext-axi slaves: an ``AxiRamRead`` on port 0
 (``m0_axi``: W and P reads) and an ``AxiRam`` on port 1 (``m1_axi``: X reads, Y
