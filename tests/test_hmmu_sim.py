@@ -71,3 +71,33 @@ def test_scoreboard_catches_injected_bug(sim, radacs_seed):
     assert not res.passed, "the scoreboard did not catch the injected model bug"
     msg = res.results[0].message
     assert "byte(s) differ" in msg and "Expected" in msg, msg
+
+
+@pytest.mark.sim
+def test_soft_reset_inflight(radacs_seed):
+    """Reproducer (verif/hmmu/hmmu_repro.py): CTRL.soft_reset with a read / a write burst
+    in flight and no pauses (the channel held for it given back with mmu_env.release)
+    ends in done + ERR_ABORTED, and the next command runs in the model's cycles."""
+    if "icarus" not in selected_sims():
+        pytest.skip("icarus not selected by RADACS_SIMS")
+    params = plan.DEFAULT["icarus"][0]
+    res = runner.run("hmmu", params, "icarus", "verif.hmmu.hmmu_repro",
+                     testcase=["soft_reset_read_inflight", "soft_reset_write_inflight"],
+                     seed=radacs_seed, stress="none", tag="repro")
+    assert len(res.results) == 2, res.summary()
+    assert res.passed, res.summary()
+
+
+@pytest.mark.sim
+@pytest.mark.xfail(strict=True, reason="RTL finding: STATUS.busy falls two cycles before "
+                   "STATUS.done rises (ip/hmmu/hmmu.py: r_status_busy = core_busy, done via "
+                   "done_set and the register block); remove this mark when fixed")
+def test_status_busy_done_gap(radacs_seed):
+    """Reproducer: after a start, STATUS never reads busy 0 / done 0 before done."""
+    if "icarus" not in selected_sims():
+        pytest.skip("icarus not selected by RADACS_SIMS")
+    params = plan.DEFAULT["icarus"][0]
+    res = runner.run("hmmu", params, "icarus", "verif.hmmu.hmmu_repro",
+                     testcase="status_busy_done_gap", seed=radacs_seed, tag="repro_gap")
+    assert len(res.results) == 1, res.summary()
+    assert res.passed, res.summary()

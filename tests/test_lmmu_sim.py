@@ -89,3 +89,18 @@ def test_status_busy_done_gap(radacs_seed):
                      testcase="status_busy_done_gap", seed=radacs_seed, tag="repro")
     assert len(res.results) == 1, res.summary()
     assert res.passed, res.summary()
+
+
+@pytest.mark.sim
+def test_soft_reset_inflight(radacs_seed):
+    """Reproducer (verif/lmmu/lmmu_repro.py): CTRL.soft_reset with a read / a write burst
+    in flight and no pauses (the held channels given back with mmu_env.release) ends in
+    done + ERR_ABORTED with every burst complete, and the next command is bit-exact."""
+    if "icarus" not in selected_sims():
+        pytest.skip("icarus not selected by RADACS_SIMS")
+    params = plan.DEFAULT["icarus"][0]
+    res = runner.run("lmmu", params, "icarus", "verif.lmmu.lmmu_repro",
+                     testcase=["soft_reset_read_inflight", "soft_reset_write_inflight"],
+                     seed=radacs_seed, stress="none", tag="repro_soft")
+    assert len(res.results) == 2, res.summary()
+    assert res.passed, res.summary()

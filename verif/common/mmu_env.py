@@ -98,7 +98,7 @@ class Dram:
 
     def set_stress(self, mode, rng):
         for ch in self.channels:
-            ch.set_pause_generator(pause_generator(mode, rng) if mode != "none" else None)
+            release(ch, mode, rng)
 
     def write(self, address, data: bytes):
         self.ram.write(address, data)
@@ -119,9 +119,11 @@ def make_csr(dut, rng, stress, prefix="s_axil") -> AxiLiteMaster:
 
 def release(ch, mode, rng):
     """Give a channel held with ``set_pause_generator(itertools.repeat(1))`` its stress
-    pauses back.  cocotbext-axi keeps the last pause value when its generator is removed
-    (``set_pause_generator(None)``), so for ``none`` the pause is cleared explicitly: a
-    held channel would otherwise stay paused forever."""
+    pauses back (also how every channel gets its pauses, so a switch to ``none`` after
+    random pauses cannot leave one paused either).  cocotbext-axi keeps the last pause
+    value when its generator is removed (``set_pause_generator(None)``), so for ``none``
+    the pause is cleared explicitly: a held channel would otherwise stay paused forever.
+    Draws from ``rng`` as ``pause_generator`` does, so seeds reproduce as before."""
     ch.set_pause_generator(pause_generator(mode, rng) if mode != "none" else None)
     if mode == "none":
         ch.pause = False
@@ -130,7 +132,7 @@ def release(ch, mode, rng):
 def set_csr_stress(csr, mode, rng):
     w, r = csr.write_if, csr.read_if
     for ch in (w.aw_channel, w.w_channel, w.b_channel, r.ar_channel, r.r_channel):
-        ch.set_pause_generator(pause_generator(mode, rng) if mode != "none" else None)
+        release(ch, mode, rng)
 
 
 # ---------------------------------------------------------------------------- pins

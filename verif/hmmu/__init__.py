@@ -1,6 +1,6 @@
 """Verification of the HMMU top (``ip/hmmu``): pyuvm env (env.py), cocotb tests
-(hmmu_tests.py), the smoke test of bring-up (hmmu_smoke.py, tests/test_hmmu_smoke.py)
-and the regression plan below."""
+(hmmu_tests.py), the smoke test of bring-up (hmmu_smoke.py, tests/test_hmmu_smoke.py),
+minimal reproducers of findings (hmmu_repro.py) and the regression plan below."""
 from __future__ import annotations
 
 from hypothesis import strategies as st

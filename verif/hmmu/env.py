@@ -439,9 +439,11 @@ class HmmuDriver(uvm_driver):
                 me.release(held, self.knobs.stress, self.rng)
             # A soft reset is an abort: the transfers in flight complete (at most the
             # current stage), then done with ERR_ABORTED, unless the command had ended.
+            # Poll STATUS.done (not "busy low": STATUS.busy falls two cycles before
+            # STATUS.done rises, see tests/test_hmmu_sim.py::test_status_busy_done_gap).
             st = await self.rreg("STATUS")
             for _ in range(2000):
-                if not st & 1:
+                if st & 2 or not (st & 1 or busy):
                     break
                 await ClockCycles(clk, 50)
                 st = await self.rreg("STATUS")
