@@ -71,113 +71,18 @@ def hmmu_plan(params: dict, workload: str) -> tuple[list[dict], list[dict]]:
 
 
 def run_sim(ip: str, params: dict, simulator: str, corpus: list, tag: str = "bench"):
-    """Build (cached) and run ``verif.<ip>.<ip>_bench`` on ``corpus``; the
-    :class:`verif.common.runner.SimResult` and the list of measured cases (the module's
-    ``bench.json``).  Uses :func:`verif.common.runner.run` when the IP is registered in
-    ``ip.IPS``; otherwise (the LMMU while issue 4 is in progress) builds the top itself
-    into ``build/sim/<sim>/<module>/``."""
-    import ip as iplib
+    """Build (cached) and run ``verif.<ip>.<ip>_bench`` on ``corpus`` through
+    :func:`verif.common.runner.run`; the :class:`verif.common.runner.SimResult` and the
+    list of measured cases (the module's ``bench.json``)."""
     from verif.common import runner
 
-    if ip in iplib.IPS:
-        res = runner.run(ip, params, simulator, f"verif.{ip}.{ip}_bench",
-                         testcase=f"{ip}_bench", stress="none", corpus=corpus, tag=tag)
-    else:
-        res = _run_unregistered(ip, params, simulator, corpus, tag)
+    res = runner.run(ip, params, simulator, f"verif.{ip}.{ip}_bench",
+                     testcase=f"{ip}_bench", stress="none", corpus=corpus, tag=tag)
     out = Path(res.results_xml).parent / "bench.json"
     if not out.exists():
         raise RuntimeError(f"the simulation wrote no results ({res.log}): "
                            + "; ".join(f"{t.name}: {t.message}" for t in res.results))
     return res, json.loads(out.read_text())
-
-
-def _run_unregistered(ip: str, params: dict, simulator: str, corpus: list, tag: str):
-    import hashlib
-    import importlib
-
-    from cocotb_tools.runner import get_runner
-
-    from ip.common import tools
-    from verif.common import runner
-
-    mod = importlib.import_module(f"ip.{ip}")
-    p = mod.check(params)
-    top = mod.module_name(p)
-    bdir = runner.BUILD_ROOT / simulator / top
-    tools.apply_tool_env()
-    # The conversion and the simulator build are skipped when the IP sources (every .py
-    # and .vlt under ip/) and the parameters are those of the last build and its binary
-    # exists.
-    h = hashlib.sha1(json.dumps(p, sort_keys=True).encode())
-    for f in sorted([*(REPO / "ip").rglob("*.py"), *(REPO / "ip").rglob("*.vlt")]):
-        h.update(f.relative_to(REPO).as_posix().encode() + f.read_bytes())
-    stamp = f"{simulator} {h.hexdigest()}"
-    binary = bdir / (top if simulator == "verilator" else "sim.vvp")
-    with runner._locked(runner.BUILD_ROOT / simulator / f".{top}.lock"):
-        stamp_file = bdir / ".radacs_stamp"
-        fresh = (binary.exists() and stamp_file.exists()
-                 and stamp_file.read_text() == stamp)
-        if not fresh:
-            stamp_file.unlink(missing_ok=True)
-            _convert_and_build(ip, mod, p, top, bdir, simulator)
-            stamp_file.write_text(stamp)
-    ident = hashlib.sha1(json.dumps([corpus, tag], sort_keys=True).encode()).hexdigest()[:10]
-    tdir = bdir / f"run_{ident}"
-    tdir.mkdir(parents=True, exist_ok=True)
-    cfile = tdir / "corpus.json"
-    cfile.write_text(json.dumps(corpus, indent=1, sort_keys=True))
-    jp = {k: v for k, v in p.items() if v is not None}
-    knobs = {"params": jp, "seed": 1, "stress": "none", "items": None, "inject_bug": False,
-             "coverage_dir": str(tdir / "coverage"), "corpus_file": str(cfile)}
-    env = {"RADACS_KNOBS": json.dumps(knobs), "PYTHONHASHSEED": "0",
-           "PYTHONFAULTHANDLER": "1"}
-    xml = tdir / "results.xml"
-    if xml.exists():
-        xml.unlink()
-    (tdir / "bench.json").unlink(missing_ok=True)
-    runner.run_cocotb(get_runner(simulator), test_module=f"verif.{ip}.{ip}_bench",
-                      hdl_toplevel=top, hdl_toplevel_lang="verilog", build_dir=str(bdir),
-                      test_dir=str(tdir), extra_env=env, testcase=f"{ip}_bench", seed=1,
-                      results_xml=str(xml), log_file=str(tdir / "sim.log"),
-                      timescale=("1ns", "1ps"))
-    return runner.SimResult(simulator, top, jp, 1, runner.parse_results(xml), xml,
-                            log=tdir / "sim.log")
-
-
-def _convert_and_build(ip, mod, p, top, bdir, simulator):
-    """Convert the top into ``bdir/src`` and build it for ``simulator``."""
-    import os
-    import subprocess
-
-    from cocotb_tools.runner import get_runner
-
-    gen = bdir / "gen_tmp"
-    gen.mkdir(parents=True, exist_ok=True)
-    code = ("import json, sys; from ip.%s import build; "
-            "inst, _ = build(json.loads(sys.argv[1])); "
-            "inst.convert(hdl='Verilog', path=sys.argv[2], name=sys.argv[3], "
-            "testbench=False, timescale='1ns/1ps')" % ip)
-    r = subprocess.run([sys.executable, "-c", code, json.dumps(p), str(gen), top],
-                       capture_output=True, text=True, cwd=str(REPO),
-                       env=dict(os.environ, PYTHONHASHSEED="0"))
-    if r.returncode != 0:
-        raise RuntimeError(f"conversion of {ip} failed:\n{r.stderr[-2000:]}")
-    new = gen / f"{top}.v"
-    src = bdir / "src" / new.name
-    src.parent.mkdir(parents=True, exist_ok=True)
-    if not src.exists() or src.read_bytes() != new.read_bytes():
-        src.write_bytes(new.read_bytes())
-    sources = [src]
-    vlt = Path(mod.__file__).parent / "lint.vlt"
-    if simulator == "verilator":
-        if vlt.exists():
-            sources = [vlt, src]
-        if "CFG_CXXFLAGS_PCH_I" not in os.environ.get("MAKEFLAGS", ""):
-            os.environ["MAKEFLAGS"] = (os.environ.get("MAKEFLAGS", "")
-                                       + " CFG_CXXFLAGS_PCH_I=-include").strip()
-    get_runner(simulator).build(sources=sources, hdl_toplevel=top, build_dir=str(bdir),
-                                timescale=("1ns", "1ps"), always=False,
-                                log_file=str(bdir / "build.log"))
 
 
 def hmmu_model(case: dict, params: dict) -> dict:
