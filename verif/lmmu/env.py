@@ -57,6 +57,7 @@ PLAIN_LIMIT = 0x37000          # commands stay below the error regions
 ERR_GRAN = me.ERR_GRAN
 STALL_CYCLES = 3000            # busy with no AXI handshake for this long: deadlock
 SLVERR_BASE, DECERR_BASE, ERR_SIZE = 0x38000, 0x3C000, 0x2000
+LAYOUT_REGS = ("W_ADDR", "W_STRIDE", "X_ADDR", "X_STRIDE", "Y_ADDR", "Y_STRIDE", "P_ADDR")
 OFF = {r.name: r.offset for r in rm.MMU_REGMAP}
 COUNTERS = ("CYCLES", "ACTIVE", "STALL_MEM", "STALL_OUT", "RD_BYTES0", "WR_BYTES0",
             "RD_BYTES1", "WR_BYTES1")
@@ -644,7 +645,9 @@ class LmmuScoreboard(ScoreboardBase):
             return
         model = self.model.counters(item.M, item.K, item.N, item.TILE_M, item.TILE_N,
                                     item.TILE_K, R, C, item.out_bytes,
-                                    item.bias or item.requant)
+                                    item.bias or item.requant,
+                                    max_burst=p["MAX_BURST"], outstanding=p["OUTSTANDING"],
+                                    layout={n: item.regs[n] for n in LAYOUT_REGS})
         names = ["ACTIVE", "RD_BYTES0", "RD_BYTES1", "WR_BYTES1"]
         if item.stress == "none" and self.model.cycle_exact(p["MAX_BURST"], p["OUTSTANDING"]):
             names += ["CYCLES", "STALL_MEM", "STALL_OUT"]
