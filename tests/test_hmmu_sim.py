@@ -89,9 +89,6 @@ def test_soft_reset_inflight(radacs_seed):
 
 
 @pytest.mark.sim
-@pytest.mark.xfail(strict=True, reason="RTL finding: STATUS.busy falls two cycles before "
-                   "STATUS.done rises (ip/hmmu/hmmu.py: r_status_busy = core_busy, done via "
-                   "done_set and the register block); remove this mark when fixed")
 def test_status_busy_done_gap(radacs_seed):
     """Reproducer: after a start, STATUS never reads busy 0 / done 0 before done."""
     if "icarus" not in selected_sims():

@@ -324,7 +324,11 @@ def lmmu(clk, rst_n,
 
     @always_comb
     def reg_inputs():
-        r_status_busy.next = core_busy
+        # busy covers the command until STATUS.done is visible: the core's busy falls
+        # with its done pulse, and done reaches STATUS through done_set and the
+        # register block (two more cycles), so STATUS never reads busy 0 / done 0
+        # between an accepted start and its done.
+        r_status_busy.next = core_busy or core_done or done_set
         r_status_error.next = err_q
         r_status_done_set.next = done_set
         r_hwcfg_kind.next = KIND

@@ -14,10 +14,11 @@ busy ("still busy 100000 cycles after a soft reset", HmmuResetTest seed 4242, st
 none, 4x4 set).
 
 ``status_busy_done_gap``: after an accepted start, STATUS must never read busy = 0 and
-done = 0 before the command's done is visible.  As in the LMMU, STATUS.busy is the
-core's ``busy`` (low from the cycle the core pulses ``done``) while STATUS.done is set
-through ``done_set`` (one register) and the register block (another), so for two cycles
-a STATUS read returns busy 0, done 0.
+done = 0 before the command's done is visible.  STATUS.busy was the core's ``busy``
+(low from the cycle the core pulses ``done``) while STATUS.done is set through
+``done_set`` (one register) and the register block (another), so for two cycles a
+STATUS read returned busy 0, done 0; busy now also covers ``core_done`` and
+``done_set`` (as in the LMMU).
 """
 from __future__ import annotations
 

@@ -480,8 +480,8 @@ class LmmuDriver(uvm_driver):
                     me.release(ch, self.knobs.stress, self.rng)
             # A soft reset is an abort: the transfers in flight complete, then done with
             # ERR_ABORTED, unless the command had ended.
-            # Poll STATUS.done (not "busy low": STATUS.busy falls two cycles before
-            # STATUS.done rises, see tests/test_lmmu_sim.py::test_status_busy_done_gap).
+            # Poll until STATUS.done (STATUS.busy stays 1 until done is visible, which
+            # tests/test_lmmu_sim.py::test_status_busy_done_gap checks every cycle).
             st = await self.rreg("STATUS")
             for _ in range(2000):
                 if st & 2 or not (st & 1 or busy):

@@ -2,11 +2,11 @@
 run by tests/test_lmmu_sim.py; Icarus: reads internal signals of the top).
 
 ``status_busy_done_gap``: after an accepted start, STATUS must never read busy = 0 and
-done = 0 before the command's done is visible.  The top derives STATUS.busy from the
+done = 0 before the command's done is visible.  The top derived STATUS.busy from the
 core's ``busy`` (low from the cycle the core pulses ``done``), while STATUS.done is set
 through ``done_set`` (one register) and the register block (another), so for two cycles
-a STATUS read returns 0x0: software polling "until not busy" then sees a command that
-ended without done.
+a STATUS read returned 0x0: software polling "until not busy" then saw a command that
+ended without done.  STATUS.busy now also covers ``core_done`` and ``done_set``.
 
 ``soft_reset_read_inflight`` / ``soft_reset_write_inflight``: CTRL.soft_reset with a
 read (either port) / a write burst in flight and no pauses, the slaves' R (B) channels

@@ -7109,7 +7109,7 @@ end
 
 
 
-assign r_status_busy = core_busy;
+assign r_status_busy = (core_busy || core_done || done_set);
 assign r_status_error = err_q;
 assign r_status_done_set = done_set;
 assign r_hwcfg_kind = 1;
