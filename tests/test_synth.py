@@ -109,3 +109,31 @@ def test_tool_failure_exits_1_with_log(tmp_path, monkeypatch, capsys):
         synth._run([sys.executable, "-c", "print('ERROR: boom'); raise SystemExit(3)"],
                    log, tmp_path, "tool")
     assert e.value.log == log and "ERROR: boom" in str(e.value) and str(log) in str(e.value)
+
+
+@pytest.mark.tools
+def test_bench_jobs_runs_sets_in_parallel_in_order(tmp_path, monkeypatch):
+    """``bench synth --jobs 2``: one process per set, rows in SYNTH_BENCH order."""
+    sets = [{"FLAVOUR": "rr", "N": 4}, {"FLAVOUR": "rr", "N": 2}]
+    monkeypatch.setattr(synth, "bench_sets", lambda ip: [dict(s) for s in sets])
+    doc = synth.bench("arbiter", json_path=tmp_path / "s.json", workroot=tmp_path / "w",
+                      log=lambda *_: None, jobs=2)
+    assert [r["module"] for r in doc["results"]] == ["radacs_arbiter_rr_n4",
+                                                     "radacs_arbiter_rr_n2"]
+    assert json.loads((tmp_path / "s.json").read_text())["results"] == doc["results"]
+    assert all(r["fmax_mhz"] > 20.0 and r["FF"] > 0 for r in doc["results"])
+    assert (tmp_path / "s.md").read_text().count("radacs_arbiter_rr_n") == 2
+
+
+@pytest.mark.parametrize("jobs", [0, -1, True, 1.5])
+def test_bench_jobs_must_be_positive(jobs):
+    with pytest.raises(ValueError, match="jobs"):
+        synth.bench("arbiter", jobs=jobs)
+
+
+def test_bench_cli_bad_jobs_one_line(capsys):
+    from ip import cli
+
+    assert cli.main(["bench", "synth", "arbiter", "--jobs", "0"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "jobs" in err[0], err

@@ -666,8 +666,13 @@ def update_readme(readme: Path, table: str) -> None:
 
 
 def bench(ip_name: str, json_path=None, readme: bool = False, workroot=None,
-          log=print) -> dict:
-    """Run the IP's synthesis benchmark; write ``ip/<ip>/synth.json`` and ``synth.md``."""
+          log=print, jobs: int = 1) -> dict:
+    """Run the IP's synthesis benchmark; write ``ip/<ip>/synth.json`` and ``synth.md``.
+
+    ``jobs`` > 1 synthesizes that many parameter sets at once, each in its own process
+    (the yowasp tools are single-threaded; the results do not depend on ``jobs``)."""
+    if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
+        raise ValueError(f"jobs must be a positive integer, got {jobs!r}")
     mod = iplib.get(ip_name)
     sets = bench_sets(ip_name)
     ip_dir = Path(mod.__file__).parent
@@ -675,10 +680,26 @@ def bench(ip_name: str, json_path=None, readme: bool = False, workroot=None,
     workroot = Path(workroot) if workroot else tools.REPO / "build" / "synth" / ip_name
     t0 = time.monotonic()
     rows = []
-    for i, s in enumerate(sets, 1):
-        r = synth(ip_name, s, outdir=workroot / mod.module_name(s))
-        rows.append(bench_row(r))
-        log(f"[{i}/{len(sets)}] {summary_line(r)} ({r['run_seconds']:.0f} s)")
+    if jobs == 1:
+        for i, s in enumerate(sets, 1):
+            r = synth(ip_name, s, outdir=workroot / mod.module_name(s))
+            rows.append(bench_row(r))
+            log(f"[{i}/{len(sets)}] {summary_line(r)} ({r['run_seconds']:.0f} s)")
+    else:
+        import concurrent.futures as cf
+        import multiprocessing as mp
+
+        # spawn: a fresh interpreter per set (MyHDL's conversion keeps global state).
+        with cf.ProcessPoolExecutor(max_workers=min(jobs, len(sets)),
+                                    mp_context=mp.get_context("spawn")) as ex:
+            futs = [ex.submit(synth, ip_name, s, outdir=workroot / mod.module_name(s))
+                    for s in sets]
+            done = 0
+            for f in cf.as_completed(futs):
+                r = f.result()
+                done += 1
+                log(f"[{done}/{len(sets)}] {summary_line(r)} ({r['run_seconds']:.0f} s)")
+            rows = [bench_row(f.result()) for f in futs]
     tgt = TARGETS[DEFAULT_TARGET]
     doc = {
         "ip": ip_name, "target": DEFAULT_TARGET, "device": tgt["device"],
@@ -758,8 +779,9 @@ def cmd_synth(args) -> int:
 
 def cmd_bench_synth(args) -> int:
     try:
-        bench(args.ip, json_path=args.json, readme=args.readme, workroot=args.out)
-    except (SynthError, RuntimeError, OSError) as e:
+        bench(args.ip, json_path=args.json, readme=args.readme, workroot=args.out,
+              jobs=args.jobs)
+    except (SynthError, RuntimeError, OSError, ValueError) as e:
         print(f"radacs bench synth: {e}", file=sys.stderr)
         return 1
     return 0
@@ -782,6 +804,8 @@ def register(subparsers) -> None:
     b.add_argument("--readme", action="store_true",
                    help="also replace the table between the synth-table markers of ip/<ip>/README.md")
     b.add_argument("--out", metavar="DIR", help="work files and logs (default build/synth/<ip>)")
+    b.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
+                   help="parameter sets synthesized at once, one process each (default 1)")
     b.set_defaults(func=cmd_bench_synth)
 
 
