@@ -1,7 +1,8 @@
 """Launching cocotb simulations of generated IP from Python (pytest and ``radacs regress``).
 
 One build per (simulator, parameter set) is kept in ``build/sim/<sim>/<module>/`` and
-reused while the generated Verilog is unchanged; a file lock makes concurrent pytest-
+reused while the generated Verilog is unchanged (the MyHDL conversion itself is skipped
+while no Python file under ``ip/`` changed: :func:`source_stamp`); a file lock makes concurrent pytest-
 xdist workers wait for one another instead of building the same set twice.  Every
 run gets its own test directory, so runs of one build can go in parallel.
 """
@@ -59,6 +60,21 @@ def generate(ip_name: str, params: dict, outdir: Path) -> Path:
     if r.returncode != 0:
         raise RuntimeError(f"conversion of {ip_name} failed:\n{r.stderr}")
     return Path(json.loads(r.stdout.strip().splitlines()[-1]))
+
+
+def source_stamp(ip_name: str, params: dict) -> str:
+    """What a conversion of ``ip_name`` with ``params`` depends on: every Python file
+    under ``ip/`` (the IP, the shared blocks it instantiates), MyHDL's version and the
+    parameters.  Equal stamps give byte-identical Verilog (conversion runs with
+    ``PYTHONHASHSEED=0``), so :func:`build` skips a conversion whose stamp it has."""
+    import myhdl
+
+    h = hashlib.sha1(json.dumps([ip_name, params, myhdl.__version__], sort_keys=True,
+                                default=list).encode())
+    root = Path(iplib.__file__).parent
+    for f in sorted(root.rglob("*.py")):
+        h.update(str(f.relative_to(root)).encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
 
 
 def selected_sims() -> list[str]:
@@ -162,13 +178,21 @@ def build(ip_name: str, params: dict, simulator: str) -> tuple[Path, str]:
     tools.apply_tool_env()
     with _locked(BUILD_ROOT / simulator / f".{top}.lock"):
         src_dir = bdir / "src"
-        # Regenerate into a scratch file; only touch the source when it changed, so the
-        # simulator's own up-to-date check keeps the compiled model.
-        new = generate(ip_name, p, bdir / "gen_tmp")
-        src = src_dir / new.name
-        src_dir.mkdir(parents=True, exist_ok=True)
-        if not src.exists() or src.read_bytes() != new.read_bytes():
-            src.write_bytes(new.read_bytes())
+        src = src_dir / f"{top}.v"
+        # Convert only when the sources changed since the last conversion of this set
+        # (a stamp of every ip/**/*.py); regenerate into a scratch file and only touch
+        # the source when it changed, so the simulator's up-to-date check keeps the
+        # compiled model.
+        stamp_file = bdir / "gen.stamp"
+        stamp = source_stamp(ip_name, p)
+        if not (src.exists() and stamp_file.exists() and stamp_file.read_text() == stamp):
+            new = generate(ip_name, p, bdir / "gen_tmp")
+            if new.name != src.name:
+                raise RuntimeError(f"conversion of {top} wrote {new.name}")
+            src_dir.mkdir(parents=True, exist_ok=True)
+            if not src.exists() or src.read_bytes() != new.read_bytes():
+                src.write_bytes(new.read_bytes())
+            stamp_file.write_text(stamp)
         sources = [src]
         build_args = []
         vlt = Path(mod.__file__).parent / "lint.vlt"
