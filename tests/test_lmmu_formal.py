@@ -3,7 +3,7 @@
 * The documented formal set (the smallest LMMU: ROWS=2, COLS=4, WBUF_BYTES=32,
   XBUF_BYTES=16, OBUF_BYTES=32, MAX_BURST=2, OUTSTANDING=1) passes its bounded check
   (BMC, smtbmc yices, depth formal.LMMU_PROVE_DEPTH) and reaches every cover, through
-  the ``radacs formal`` CLI (tens of minutes on 2 shared cores, see
+  the ``radacs formal`` CLI (about 7 min unloaded, 25 on 2 shared cores, see
   ip/lmmu/formal/RESULTS.md; marked slow).  The prove
   task is bounded, not a proof for all depths: abc pdr does not converge on the whole
   LMMU.
@@ -105,3 +105,21 @@ def test_formal_set_is_the_documented_one():
     ports = [n for (n, _, _) in formal.LMMU_PORTS]
     from ip.lmmu import lmmu as top
     assert sorted(ports) == sorted(top.ports(sets[0]))
+
+
+def test_cover_task_alone_starts_from_zeroed_memories():
+    """The cover task (only) maps the buffer memories to flip-flops and zero-initialises
+    them; the prove task keeps free initial contents (no restriction on what it checks),
+    and the HMMU's harness does not use it."""
+    (p,) = formal.formal_set("lmmu")
+    h = formal.SPECS["lmmu"].harness(p, MODULE)
+    assert h.cover_zero_init
+    lines = formal._sby_text("lmmu", p, MODULE, MODULE + ".v", h, None).splitlines()
+    for cmd in ("memory_map", "setundef -zero -init"):
+        assert f"cover: {cmd}" in lines
+        assert not any(ln.startswith(cmd) or ln.startswith(f"prove: {cmd}") for ln in lines)
+    assert lines.index("cover: setundef -zero -init") > lines.index("async2sync")
+    (hp,) = formal.formal_set("hmmu")
+    hh = formal.SPECS["hmmu"].harness(hp, "m")
+    assert not hh.cover_zero_init
+    assert "setundef" not in formal._sby_text("hmmu", hp, "m", "m.v", hh, None)

@@ -92,6 +92,12 @@ class Harness:
     # assumptions that shorten deep covers; they only restrict the environment, so a
     # cover reached with them is reachable without them).
     cover_defines: tuple[str, ...] = ()
+    # Cover task only: start from zero-initialised memories and flip-flops without a
+    # reset (memory_map + setundef -zero -init, as an FPGA's configured state).  This
+    # only restricts the initial states, so a cover reached with it is reachable
+    # without it; free buffer contents otherwise make the solver reason about the whole
+    # datapath once data reaches the store (the LMMU's write covers).
+    cover_zero_init: bool = False
 
     @property
     def prove_engine(self) -> str:
@@ -615,7 +621,7 @@ endmodule
     return Harness((fname,), top, text, LMMU_COVER_DEPTH,
                    f"P1-P8 on the ports, bounded (BMC depth {LMMU_PROVE_DEPTH}), "
                    "covers C1-C7", prove_depth=LMMU_PROVE_DEPTH,
-                   cover_defines=("RADACS_LMMU_COVER_GUIDE",))
+                   cover_defines=("RADACS_LMMU_COVER_GUIDE",), cover_zero_init=True)
 
 
 LMMU_LEGEND = """\
@@ -651,7 +657,11 @@ Cover task only (`RADACS_LMMU_COVER_GUIDE`, assumptions that only restrict the
 environment above): G1 no reset after the first cycle, G2 full strobes / small data /
 ready AXI4-Lite master, G3 always-ready OKAY slaves answering as soon as allowed, G4
 the AXI4-Lite master runs one of two fixed programs (a bad start then a STATUS read;
-or M = 2, K = 1, N = 4, TILE_M = 2, TILE_N = 4, TILE_K = 1, then start).
+or M = 2, K = 1, N = 4, TILE_M = 2, TILE_N = 4, TILE_K = 1, then start), and the
+traces start from zero-initialised buffer memories and unreset flip-flops (`memory_map;
+setundef -zero -init`, as an FPGA's configured state; with free buffer contents the
+solver had to reason about the datapath at the store, and the write covers C3/C7 were
+not reached in 38 min).
 
 | | property |
 |---|---|
@@ -782,6 +792,9 @@ def _sby_text(ip_name: str, p: dict, module: str, dut: str, h: Harness,
     reads += [f"read_verilog -formal -sv {f.name}" for f in h.files]
     reads.append("read_verilog -formal -sv formal_top.sv")
     files = [dut] + [f.name for f in h.files] + ["formal_top.sv"]
+    zero_init = ("\n# Cover task: zero-initialised memories and unreset flip-flops (see "
+                 "Harness.cover_zero_init).\ncover: memory_map\ncover: opt_clean\n"
+                 "cover: setundef -zero -init" if h.cover_zero_init else "")
     nl = "\n"
     return f"""\
 # {module}: formal proof of the {ip_name} interface properties ({setdesc}).
@@ -816,7 +829,7 @@ prep -top {h.top}
 # pdr) only to add sub-cycle timing of the reset release, which is not a functional
 # property (recovery/removal is a timing check).  sby does the same for
 # `multiclock off`; the explicit pass documents the choice.
-async2sync
+async2sync{zero_init}
 
 [files]
 {nl.join(files)}

@@ -475,7 +475,10 @@ module radacs_lmmu_props #(
     //   0 (a bad start), then a STATUS read 3 cycles later; 1: M = 2, K = 1, N = 4,
     //   TILE_M = 2, TILE_N = 4, TILE_K = 1 (all addresses and strides 0), then CTRL =
     //   start | irq_en (one 2 x 4 output tile, int32, two 2-beat bursts per row).  With
-    //   the environment deterministic, each cover step is a quick check.
+    //   the environment deterministic, each cover step is a quick check, provided the
+    //   buffer memories start at zero: the cover task maps them to flip-flops and
+    //   zero-initialises them (Harness.cover_zero_init in ip/common/formal.py), as
+    //   free contents make the store step's query reason about the whole datapath.
     (* anyconst *) reg g_sel;
     reg [3:0]  g_pc = 4'd0;          // the program's current operation
     reg [1:0]  g_since = 2'd0;       // cycles since it became current (saturating)
