@@ -26,7 +26,7 @@ REGRESSION = {
 # and `radacs regress`.
 QUICK = {
     "icarus": [_set(P=3, B=2), _set(ARB="wrr"), _set(B=1)],
-    "verilator": [_set(P=1), _set(ARB="fp")],
+    "verilator": [_set(P=1)],
 }
 STRESS_CYCLE = ("random", "cycle", "none")
 
