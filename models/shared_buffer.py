@@ -228,3 +228,61 @@ class SharedBufferModel:
 def ideal_rate(P: int, B: int) -> int:
     """The most accesses a cycle can deliver: one per port, one per bank."""
     return min(P, B)
+
+
+def _hex(rsp: Rsp, data_w: int) -> str:
+    """Hex of a response, ``xx`` for the bytes the model does not know."""
+    out = ""
+    for k in reversed(range(data_w // 8)):
+        out += f"{rsp.data >> (8 * k) & 0xFF:02x}" if rsp.known >> (8 * k) & 0xFF else "xx"
+    return out
+
+
+def waveform(params: dict, stimulus, rsp_ready) -> str:
+    """ASCII waveform of the model (the README's), one column per cycle.
+
+    ``stimulus[t][p]``: port p's request in cycle t as ``(we, addr, wdata)`` or None;
+    a request is held until accepted (the next one of that port waits for it).
+    ``rsp_ready[t]``: the ``m_rsp_ready`` mask of cycle t."""
+    P = params["P"]
+    m = SharedBufferModel(params["P"], params["B"], params["DEPTH"], params["DATA_W"],
+                          params.get("ARB", "rr"), params.get("WEIGHTS"))
+    pending = [collections.deque() for _ in range(P)]
+    rows: dict[str, list[str]] = collections.OrderedDict()
+    for p in range(P):
+        for name in ("s_req_valid", "s_req_we", "s_req_addr", "s_req_ready", "m_rsp_valid",
+                     "m_rsp_ready", "m_rsp_rdata"):
+            rows[f"{name}[{p}]"] = []
+    rows["bank grants"] = []
+    for t in range(len(rsp_ready)):
+        for p in range(P):
+            if t < len(stimulus) and stimulus[t][p] is not None:
+                pending[p].append(stimulus[t][p])
+        reqs = []
+        for p in range(P):
+            if pending[p]:
+                we, a, d = pending[p][0]
+                reqs.append(Req(True, bool(we), a, d, (1 << (params["DATA_W"] // 8)) - 1))
+            else:
+                reqs.append(Req())
+        out = m.clock(reqs, rsp_ready[t])
+        for p in range(P):
+            r = reqs[p]
+            rows[f"s_req_valid[{p}]"].append("1" if r.valid else "0")
+            rows[f"s_req_we[{p}]"].append(("1" if r.we else "0") if r.valid else "-")
+            rows[f"s_req_addr[{p}]"].append(f"{r.addr}" if r.valid else "-")
+            rows[f"s_req_ready[{p}]"].append(str(out.ready >> p & 1))
+            rows[f"m_rsp_valid[{p}]"].append(str(out.rsp_valid >> p & 1))
+            rows[f"m_rsp_ready[{p}]"].append(str(rsp_ready[t] >> p & 1))
+            rsp = out.rsp[p]
+            rows[f"m_rsp_rdata[{p}]"].append(_hex(rsp, params["DATA_W"]) if rsp is not None
+                                             else "-")
+            if out.ready >> p & 1:
+                pending[p].popleft()
+        rows["bank grants"].append("".join("-" if g is None else str(g)
+                                           for g in out.bank_grant))
+    n = len(rsp_ready)
+    lines = ["cycle".ljust(16) + "".join(f"{t:<5}" for t in range(n))]
+    for name, vals in rows.items():
+        lines.append(name.ljust(16) + "".join(f"{v:<5}" for v in vals))
+    return "\n".join(line.rstrip() for line in lines)

@@ -171,19 +171,20 @@ def _bank(clk, rst_n, req, gnt, s_req_we, s_req_addr, s_req_wdata, s_req_wstrb, 
         d = intbv(0)[DATA_W:]
         s = intbv(0)[NB:]
         w = False
+        # (Every loop variable is assigned on every path: yosys would otherwise infer
+        # a latch for an inner loop's index.)
         for i in range(P):
-            if gnt[i]:
-                if s_req_we[i]:
-                    w = True
-                for k in range(RB):
-                    if s_req_addr[i * AW + BB + k]:
-                        r[k] = 1
-                for k in range(DATA_W):
-                    if s_req_wdata[i * DATA_W + k]:
-                        d[k] = 1
-                for k in range(NB):
-                    if s_req_wstrb[i * NB + k]:
-                        s[k] = 1
+            if gnt[i] and s_req_we[i]:
+                w = True
+            for k in range(RB):
+                if gnt[i] and s_req_addr[i * AW + BB + k]:
+                    r[k] = 1
+            for k in range(DATA_W):
+                if gnt[i] and s_req_wdata[i * DATA_W + k]:
+                    d[k] = 1
+            for k in range(NB):
+                if gnt[i] and s_req_wstrb[i * NB + k]:
+                    s[k] = 1
         we.next = w and gnt_valid and rst_n
         row.next = r
         wdata.next = d
@@ -249,10 +250,9 @@ def _port(clk, rst_n, valid, we, bank_bits, gcol, rsp_ready, rdata_all, credit, 
         # The bank this port read last cycle (one-hot rbank_q): AND-OR, bit by bit.
         d = intbv(0)[DATA_W:]
         for b in range(B):
-            if rbank_q[b]:
-                for k in range(DATA_W):
-                    if rdata_all[b * DATA_W + k]:
-                        d[k] = 1
+            for k in range(DATA_W):
+                if rbank_q[b] and rdata_all[b * DATA_W + k]:
+                    d[k] = 1
         word.next = d
 
     @always_comb

@@ -153,24 +153,22 @@ always @(s_req_we, s_req_addr, rst_n, s_req_wstrb, _bank0_0_gnt, s_req_wdata, _b
     s = 4'h0;
     w = 1'b0;
     for (i=0; i<1; i=i+1) begin
-        if (_bank0_0_gnt[i]) begin
-            if (s_req_we[i]) begin
-                w = 1'b1;
+        if ((_bank0_0_gnt[i] && s_req_we[i])) begin
+            w = 1'b1;
+        end
+        for (k=0; k<4; k=k+1) begin
+            if ((_bank0_0_gnt[i] && s_req_addr[(((i * 5) + 1) + k)])) begin
+                r[k] = 1;
             end
-            for (k=0; k<4; k=k+1) begin
-                if (s_req_addr[(((i * 5) + 1) + k)]) begin
-                    r[k] = 1;
-                end
+        end
+        for (k=0; k<32; k=k+1) begin
+            if ((_bank0_0_gnt[i] && s_req_wdata[((i * 32) + k)])) begin
+                d[k] = 1;
             end
-            for (k=0; k<32; k=k+1) begin
-                if (s_req_wdata[((i * 32) + k)]) begin
-                    d[k] = 1;
-                end
-            end
-            for (k=0; k<4; k=k+1) begin
-                if (s_req_wstrb[((i * 4) + k)]) begin
-                    s[k] = 1;
-                end
+        end
+        for (k=0; k<4; k=k+1) begin
+            if ((_bank0_0_gnt[i] && s_req_wstrb[((i * 4) + k)])) begin
+                s[k] = 1;
             end
         end
     end
@@ -255,24 +253,22 @@ always @(s_req_we, s_req_addr, rst_n, s_req_wstrb, _bank1_0_gnt, s_req_wdata, _b
     s = 4'h0;
     w = 1'b0;
     for (i=0; i<1; i=i+1) begin
-        if (_bank1_0_gnt[i]) begin
-            if (s_req_we[i]) begin
-                w = 1'b1;
+        if ((_bank1_0_gnt[i] && s_req_we[i])) begin
+            w = 1'b1;
+        end
+        for (k=0; k<4; k=k+1) begin
+            if ((_bank1_0_gnt[i] && s_req_addr[(((i * 5) + 1) + k)])) begin
+                r[k] = 1;
             end
-            for (k=0; k<4; k=k+1) begin
-                if (s_req_addr[(((i * 5) + 1) + k)]) begin
-                    r[k] = 1;
-                end
+        end
+        for (k=0; k<32; k=k+1) begin
+            if ((_bank1_0_gnt[i] && s_req_wdata[((i * 32) + k)])) begin
+                d[k] = 1;
             end
-            for (k=0; k<32; k=k+1) begin
-                if (s_req_wdata[((i * 32) + k)]) begin
-                    d[k] = 1;
-                end
-            end
-            for (k=0; k<4; k=k+1) begin
-                if (s_req_wstrb[((i * 4) + k)]) begin
-                    s[k] = 1;
-                end
+        end
+        for (k=0; k<4; k=k+1) begin
+            if ((_bank1_0_gnt[i] && s_req_wstrb[((i * 4) + k)])) begin
+                s[k] = 1;
             end
         end
     end
@@ -360,11 +356,9 @@ always @(_port0_0_rbank_q, _port0_0_rdata_all) begin: _port0_0_read_mux
     integer k;
     d = 32'h0;
     for (b=0; b<2; b=b+1) begin
-        if (_port0_0_rbank_q[b]) begin
-            for (k=0; k<32; k=k+1) begin
-                if (_port0_0_rdata_all[((b * 32) + k)]) begin
-                    d[k] = 1;
-                end
+        for (k=0; k<32; k=k+1) begin
+            if ((_port0_0_rbank_q[b] && _port0_0_rdata_all[((b * 32) + k)])) begin
+                d[k] = 1;
             end
         end
     end

@@ -252,24 +252,22 @@ always @(s_req_we, s_req_addr, rst_n, s_req_wstrb, _bank0_0_1_gnt, s_req_wdata, 
     s = 2'h0;
     w = 1'b0;
     for (i=0; i<2; i=i+1) begin
-        if (_bank0_0_1_gnt[i]) begin
-            if (s_req_we[i]) begin
-                w = 1'b1;
+        if ((_bank0_0_1_gnt[i] && s_req_we[i])) begin
+            w = 1'b1;
+        end
+        for (k=0; k<4; k=k+1) begin
+            if ((_bank0_0_1_gnt[i] && s_req_addr[(((i * 4) + 0) + k)])) begin
+                r[k] = 1;
             end
-            for (k=0; k<4; k=k+1) begin
-                if (s_req_addr[(((i * 4) + 0) + k)]) begin
-                    r[k] = 1;
-                end
+        end
+        for (k=0; k<16; k=k+1) begin
+            if ((_bank0_0_1_gnt[i] && s_req_wdata[((i * 16) + k)])) begin
+                d[k] = 1;
             end
-            for (k=0; k<16; k=k+1) begin
-                if (s_req_wdata[((i * 16) + k)]) begin
-                    d[k] = 1;
-                end
-            end
-            for (k=0; k<2; k=k+1) begin
-                if (s_req_wstrb[((i * 2) + k)]) begin
-                    s[k] = 1;
-                end
+        end
+        for (k=0; k<2; k=k+1) begin
+            if ((_bank0_0_1_gnt[i] && s_req_wstrb[((i * 2) + k)])) begin
+                s[k] = 1;
             end
         end
     end
@@ -325,11 +323,9 @@ always @(_port0_0_1_rbank_q, _bank0_0_1_rdata) begin: _port0_0_1_read_mux
     integer k;
     d = 16'h0;
     for (b=0; b<1; b=b+1) begin
-        if (_port0_0_1_rbank_q[b]) begin
-            for (k=0; k<16; k=k+1) begin
-                if (_bank0_0_1_rdata[((b * 16) + k)]) begin
-                    d[k] = 1;
-                end
+        for (k=0; k<16; k=k+1) begin
+            if ((_port0_0_1_rbank_q[b] && _bank0_0_1_rdata[((b * 16) + k)])) begin
+                d[k] = 1;
             end
         end
     end
@@ -422,11 +418,9 @@ always @(_port1_0_1_rbank_q, _bank0_0_1_rdata) begin: _port1_0_1_read_mux
     integer k;
     d = 16'h0;
     for (b=0; b<1; b=b+1) begin
-        if (_port1_0_1_rbank_q[b]) begin
-            for (k=0; k<16; k=k+1) begin
-                if (_bank0_0_1_rdata[((b * 16) + k)]) begin
-                    d[k] = 1;
-                end
+        for (k=0; k<16; k=k+1) begin
+            if ((_port1_0_1_rbank_q[b] && _bank0_0_1_rdata[((b * 16) + k)])) begin
+                d[k] = 1;
             end
         end
     end

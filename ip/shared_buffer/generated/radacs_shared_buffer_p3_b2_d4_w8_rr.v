@@ -305,24 +305,22 @@ always @(s_req_we, s_req_addr, rst_n, s_req_wstrb, _bank0_0_1_2_gnt, s_req_wdata
     s = 1'h0;
     w = 1'b0;
     for (i=0; i<3; i=i+1) begin
-        if (_bank0_0_1_2_gnt[i]) begin
-            if (s_req_we[i]) begin
-                w = 1'b1;
+        if ((_bank0_0_1_2_gnt[i] && s_req_we[i])) begin
+            w = 1'b1;
+        end
+        for (k=0; k<2; k=k+1) begin
+            if ((_bank0_0_1_2_gnt[i] && s_req_addr[(((i * 3) + 1) + k)])) begin
+                r[k] = 1;
             end
-            for (k=0; k<2; k=k+1) begin
-                if (s_req_addr[(((i * 3) + 1) + k)]) begin
-                    r[k] = 1;
-                end
+        end
+        for (k=0; k<8; k=k+1) begin
+            if ((_bank0_0_1_2_gnt[i] && s_req_wdata[((i * 8) + k)])) begin
+                d[k] = 1;
             end
-            for (k=0; k<8; k=k+1) begin
-                if (s_req_wdata[((i * 8) + k)]) begin
-                    d[k] = 1;
-                end
-            end
-            for (k=0; k<1; k=k+1) begin
-                if (s_req_wstrb[((i * 1) + k)]) begin
-                    s[k] = 1;
-                end
+        end
+        for (k=0; k<1; k=k+1) begin
+            if ((_bank0_0_1_2_gnt[i] && s_req_wstrb[((i * 1) + k)])) begin
+                s[k] = 1;
             end
         end
     end
@@ -465,24 +463,22 @@ always @(s_req_we, s_req_addr, rst_n, s_req_wstrb, _bank1_0_1_2_gnt, s_req_wdata
     s = 1'h0;
     w = 1'b0;
     for (i=0; i<3; i=i+1) begin
-        if (_bank1_0_1_2_gnt[i]) begin
-            if (s_req_we[i]) begin
-                w = 1'b1;
+        if ((_bank1_0_1_2_gnt[i] && s_req_we[i])) begin
+            w = 1'b1;
+        end
+        for (k=0; k<2; k=k+1) begin
+            if ((_bank1_0_1_2_gnt[i] && s_req_addr[(((i * 3) + 1) + k)])) begin
+                r[k] = 1;
             end
-            for (k=0; k<2; k=k+1) begin
-                if (s_req_addr[(((i * 3) + 1) + k)]) begin
-                    r[k] = 1;
-                end
+        end
+        for (k=0; k<8; k=k+1) begin
+            if ((_bank1_0_1_2_gnt[i] && s_req_wdata[((i * 8) + k)])) begin
+                d[k] = 1;
             end
-            for (k=0; k<8; k=k+1) begin
-                if (s_req_wdata[((i * 8) + k)]) begin
-                    d[k] = 1;
-                end
-            end
-            for (k=0; k<1; k=k+1) begin
-                if (s_req_wstrb[((i * 1) + k)]) begin
-                    s[k] = 1;
-                end
+        end
+        for (k=0; k<1; k=k+1) begin
+            if ((_bank1_0_1_2_gnt[i] && s_req_wstrb[((i * 1) + k)])) begin
+                s[k] = 1;
             end
         end
     end
@@ -534,11 +530,9 @@ always @(_port0_0_1_2_rbank_q, _port0_0_1_2_rdata_all) begin: _port0_0_1_2_read_
     integer k;
     d = 8'h0;
     for (b=0; b<2; b=b+1) begin
-        if (_port0_0_1_2_rbank_q[b]) begin
-            for (k=0; k<8; k=k+1) begin
-                if (_port0_0_1_2_rdata_all[((b * 8) + k)]) begin
-                    d[k] = 1;
-                end
+        for (k=0; k<8; k=k+1) begin
+            if ((_port0_0_1_2_rbank_q[b] && _port0_0_1_2_rdata_all[((b * 8) + k)])) begin
+                d[k] = 1;
             end
         end
     end
@@ -639,11 +633,9 @@ always @(_port1_0_1_2_rbank_q, _port0_0_1_2_rdata_all) begin: _port1_0_1_2_read_
     integer k;
     d = 8'h0;
     for (b=0; b<2; b=b+1) begin
-        if (_port1_0_1_2_rbank_q[b]) begin
-            for (k=0; k<8; k=k+1) begin
-                if (_port0_0_1_2_rdata_all[((b * 8) + k)]) begin
-                    d[k] = 1;
-                end
+        for (k=0; k<8; k=k+1) begin
+            if ((_port1_0_1_2_rbank_q[b] && _port0_0_1_2_rdata_all[((b * 8) + k)])) begin
+                d[k] = 1;
             end
         end
     end
@@ -744,11 +736,9 @@ always @(_port2_0_1_rbank_q, _port0_0_1_2_rdata_all) begin: _port2_0_1_read_mux
     integer k;
     d = 8'h0;
     for (b=0; b<2; b=b+1) begin
-        if (_port2_0_1_rbank_q[b]) begin
-            for (k=0; k<8; k=k+1) begin
-                if (_port0_0_1_2_rdata_all[((b * 8) + k)]) begin
-                    d[k] = 1;
-                end
+        for (k=0; k<8; k=k+1) begin
+            if ((_port2_0_1_rbank_q[b] && _port0_0_1_2_rdata_all[((b * 8) + k)])) begin
+                d[k] = 1;
             end
         end
     end

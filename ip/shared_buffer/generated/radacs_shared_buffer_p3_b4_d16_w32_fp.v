@@ -379,24 +379,22 @@ always @(s_req_we, s_req_addr, rst_n, s_req_wstrb, _bank0_0_1_2_3_gnt, s_req_wda
     s = 4'h0;
     w = 1'b0;
     for (i=0; i<3; i=i+1) begin
-        if (_bank0_0_1_2_3_gnt[i]) begin
-            if (s_req_we[i]) begin
-                w = 1'b1;
+        if ((_bank0_0_1_2_3_gnt[i] && s_req_we[i])) begin
+            w = 1'b1;
+        end
+        for (k=0; k<4; k=k+1) begin
+            if ((_bank0_0_1_2_3_gnt[i] && s_req_addr[(((i * 6) + 2) + k)])) begin
+                r[k] = 1;
             end
-            for (k=0; k<4; k=k+1) begin
-                if (s_req_addr[(((i * 6) + 2) + k)]) begin
-                    r[k] = 1;
-                end
+        end
+        for (k=0; k<32; k=k+1) begin
+            if ((_bank0_0_1_2_3_gnt[i] && s_req_wdata[((i * 32) + k)])) begin
+                d[k] = 1;
             end
-            for (k=0; k<32; k=k+1) begin
-                if (s_req_wdata[((i * 32) + k)]) begin
-                    d[k] = 1;
-                end
-            end
-            for (k=0; k<4; k=k+1) begin
-                if (s_req_wstrb[((i * 4) + k)]) begin
-                    s[k] = 1;
-                end
+        end
+        for (k=0; k<4; k=k+1) begin
+            if ((_bank0_0_1_2_3_gnt[i] && s_req_wstrb[((i * 4) + k)])) begin
+                s[k] = 1;
             end
         end
     end
@@ -539,24 +537,22 @@ always @(s_req_we, s_req_addr, rst_n, s_req_wstrb, _bank1_0_1_2_3_gnt, s_req_wda
     s = 4'h0;
     w = 1'b0;
     for (i=0; i<3; i=i+1) begin
-        if (_bank1_0_1_2_3_gnt[i]) begin
-            if (s_req_we[i]) begin
-                w = 1'b1;
+        if ((_bank1_0_1_2_3_gnt[i] && s_req_we[i])) begin
+            w = 1'b1;
+        end
+        for (k=0; k<4; k=k+1) begin
+            if ((_bank1_0_1_2_3_gnt[i] && s_req_addr[(((i * 6) + 2) + k)])) begin
+                r[k] = 1;
             end
-            for (k=0; k<4; k=k+1) begin
-                if (s_req_addr[(((i * 6) + 2) + k)]) begin
-                    r[k] = 1;
-                end
+        end
+        for (k=0; k<32; k=k+1) begin
+            if ((_bank1_0_1_2_3_gnt[i] && s_req_wdata[((i * 32) + k)])) begin
+                d[k] = 1;
             end
-            for (k=0; k<32; k=k+1) begin
-                if (s_req_wdata[((i * 32) + k)]) begin
-                    d[k] = 1;
-                end
-            end
-            for (k=0; k<4; k=k+1) begin
-                if (s_req_wstrb[((i * 4) + k)]) begin
-                    s[k] = 1;
-                end
+        end
+        for (k=0; k<4; k=k+1) begin
+            if ((_bank1_0_1_2_3_gnt[i] && s_req_wstrb[((i * 4) + k)])) begin
+                s[k] = 1;
             end
         end
     end
@@ -699,24 +695,22 @@ always @(s_req_we, s_req_addr, rst_n, s_req_wstrb, _bank2_0_1_2_gnt, s_req_wdata
     s = 4'h0;
     w = 1'b0;
     for (i=0; i<3; i=i+1) begin
-        if (_bank2_0_1_2_gnt[i]) begin
-            if (s_req_we[i]) begin
-                w = 1'b1;
+        if ((_bank2_0_1_2_gnt[i] && s_req_we[i])) begin
+            w = 1'b1;
+        end
+        for (k=0; k<4; k=k+1) begin
+            if ((_bank2_0_1_2_gnt[i] && s_req_addr[(((i * 6) + 2) + k)])) begin
+                r[k] = 1;
             end
-            for (k=0; k<4; k=k+1) begin
-                if (s_req_addr[(((i * 6) + 2) + k)]) begin
-                    r[k] = 1;
-                end
+        end
+        for (k=0; k<32; k=k+1) begin
+            if ((_bank2_0_1_2_gnt[i] && s_req_wdata[((i * 32) + k)])) begin
+                d[k] = 1;
             end
-            for (k=0; k<32; k=k+1) begin
-                if (s_req_wdata[((i * 32) + k)]) begin
-                    d[k] = 1;
-                end
-            end
-            for (k=0; k<4; k=k+1) begin
-                if (s_req_wstrb[((i * 4) + k)]) begin
-                    s[k] = 1;
-                end
+        end
+        for (k=0; k<4; k=k+1) begin
+            if ((_bank2_0_1_2_gnt[i] && s_req_wstrb[((i * 4) + k)])) begin
+                s[k] = 1;
             end
         end
     end
@@ -859,24 +853,22 @@ always @(s_req_we, s_req_addr, rst_n, s_req_wstrb, _bank3_0_1_2_gnt, s_req_wdata
     s = 4'h0;
     w = 1'b0;
     for (i=0; i<3; i=i+1) begin
-        if (_bank3_0_1_2_gnt[i]) begin
-            if (s_req_we[i]) begin
-                w = 1'b1;
+        if ((_bank3_0_1_2_gnt[i] && s_req_we[i])) begin
+            w = 1'b1;
+        end
+        for (k=0; k<4; k=k+1) begin
+            if ((_bank3_0_1_2_gnt[i] && s_req_addr[(((i * 6) + 2) + k)])) begin
+                r[k] = 1;
             end
-            for (k=0; k<4; k=k+1) begin
-                if (s_req_addr[(((i * 6) + 2) + k)]) begin
-                    r[k] = 1;
-                end
+        end
+        for (k=0; k<32; k=k+1) begin
+            if ((_bank3_0_1_2_gnt[i] && s_req_wdata[((i * 32) + k)])) begin
+                d[k] = 1;
             end
-            for (k=0; k<32; k=k+1) begin
-                if (s_req_wdata[((i * 32) + k)]) begin
-                    d[k] = 1;
-                end
-            end
-            for (k=0; k<4; k=k+1) begin
-                if (s_req_wstrb[((i * 4) + k)]) begin
-                    s[k] = 1;
-                end
+        end
+        for (k=0; k<4; k=k+1) begin
+            if ((_bank3_0_1_2_gnt[i] && s_req_wstrb[((i * 4) + k)])) begin
+                s[k] = 1;
             end
         end
     end
@@ -964,11 +956,9 @@ always @(_port0_0_1_2_3_rbank_q, _port0_0_1_2_3_rdata_all) begin: _port0_0_1_2_3
     integer k;
     d = 32'h0;
     for (b=0; b<4; b=b+1) begin
-        if (_port0_0_1_2_3_rbank_q[b]) begin
-            for (k=0; k<32; k=k+1) begin
-                if (_port0_0_1_2_3_rdata_all[((b * 32) + k)]) begin
-                    d[k] = 1;
-                end
+        for (k=0; k<32; k=k+1) begin
+            if ((_port0_0_1_2_3_rbank_q[b] && _port0_0_1_2_3_rdata_all[((b * 32) + k)])) begin
+                d[k] = 1;
             end
         end
     end
@@ -1069,11 +1059,9 @@ always @(_port1_0_1_2_3_rbank_q, _port0_0_1_2_3_rdata_all) begin: _port1_0_1_2_3
     integer k;
     d = 32'h0;
     for (b=0; b<4; b=b+1) begin
-        if (_port1_0_1_2_3_rbank_q[b]) begin
-            for (k=0; k<32; k=k+1) begin
-                if (_port0_0_1_2_3_rdata_all[((b * 32) + k)]) begin
-                    d[k] = 1;
-                end
+        for (k=0; k<32; k=k+1) begin
+            if ((_port1_0_1_2_3_rbank_q[b] && _port0_0_1_2_3_rdata_all[((b * 32) + k)])) begin
+                d[k] = 1;
             end
         end
     end
@@ -1174,11 +1162,9 @@ always @(_port2_0_1_2_rbank_q, _port0_0_1_2_3_rdata_all) begin: _port2_0_1_2_rea
     integer k;
     d = 32'h0;
     for (b=0; b<4; b=b+1) begin
-        if (_port2_0_1_2_rbank_q[b]) begin
-            for (k=0; k<32; k=k+1) begin
-                if (_port0_0_1_2_3_rdata_all[((b * 32) + k)]) begin
-                    d[k] = 1;
-                end
+        for (k=0; k<32; k=k+1) begin
+            if ((_port2_0_1_2_rbank_q[b] && _port0_0_1_2_3_rdata_all[((b * 32) + k)])) begin
+                d[k] = 1;
             end
         end
     end

@@ -517,24 +517,22 @@ always @(s_req_we, s_req_addr, rst_n, s_req_wstrb, _bank0_gnt, s_req_wdata, _ban
     s = 8'h0;
     w = 1'b0;
     for (i=0; i<4; i=i+1) begin
-        if (_bank0_gnt[i]) begin
-            if (s_req_we[i]) begin
-                w = 1'b1;
+        if ((_bank0_gnt[i] && s_req_we[i])) begin
+            w = 1'b1;
+        end
+        for (k=0; k<8; k=k+1) begin
+            if ((_bank0_gnt[i] && s_req_addr[(((i * 10) + 2) + k)])) begin
+                r[k] = 1;
             end
-            for (k=0; k<8; k=k+1) begin
-                if (s_req_addr[(((i * 10) + 2) + k)]) begin
-                    r[k] = 1;
-                end
+        end
+        for (k=0; k<64; k=k+1) begin
+            if ((_bank0_gnt[i] && s_req_wdata[((i * 64) + k)])) begin
+                d[k] = 1;
             end
-            for (k=0; k<64; k=k+1) begin
-                if (s_req_wdata[((i * 64) + k)]) begin
-                    d[k] = 1;
-                end
-            end
-            for (k=0; k<8; k=k+1) begin
-                if (s_req_wstrb[((i * 8) + k)]) begin
-                    s[k] = 1;
-                end
+        end
+        for (k=0; k<8; k=k+1) begin
+            if ((_bank0_gnt[i] && s_req_wstrb[((i * 8) + k)])) begin
+                s[k] = 1;
             end
         end
     end
@@ -761,24 +759,22 @@ always @(s_req_we, s_req_addr, rst_n, s_req_wstrb, _bank1_gnt, s_req_wdata, _ban
     s = 8'h0;
     w = 1'b0;
     for (i=0; i<4; i=i+1) begin
-        if (_bank1_gnt[i]) begin
-            if (s_req_we[i]) begin
-                w = 1'b1;
+        if ((_bank1_gnt[i] && s_req_we[i])) begin
+            w = 1'b1;
+        end
+        for (k=0; k<8; k=k+1) begin
+            if ((_bank1_gnt[i] && s_req_addr[(((i * 10) + 2) + k)])) begin
+                r[k] = 1;
             end
-            for (k=0; k<8; k=k+1) begin
-                if (s_req_addr[(((i * 10) + 2) + k)]) begin
-                    r[k] = 1;
-                end
+        end
+        for (k=0; k<64; k=k+1) begin
+            if ((_bank1_gnt[i] && s_req_wdata[((i * 64) + k)])) begin
+                d[k] = 1;
             end
-            for (k=0; k<64; k=k+1) begin
-                if (s_req_wdata[((i * 64) + k)]) begin
-                    d[k] = 1;
-                end
-            end
-            for (k=0; k<8; k=k+1) begin
-                if (s_req_wstrb[((i * 8) + k)]) begin
-                    s[k] = 1;
-                end
+        end
+        for (k=0; k<8; k=k+1) begin
+            if ((_bank1_gnt[i] && s_req_wstrb[((i * 8) + k)])) begin
+                s[k] = 1;
             end
         end
     end
@@ -1005,24 +1001,22 @@ always @(s_req_we, s_req_addr, rst_n, s_req_wstrb, _bank2_gnt, s_req_wdata, _ban
     s = 8'h0;
     w = 1'b0;
     for (i=0; i<4; i=i+1) begin
-        if (_bank2_gnt[i]) begin
-            if (s_req_we[i]) begin
-                w = 1'b1;
+        if ((_bank2_gnt[i] && s_req_we[i])) begin
+            w = 1'b1;
+        end
+        for (k=0; k<8; k=k+1) begin
+            if ((_bank2_gnt[i] && s_req_addr[(((i * 10) + 2) + k)])) begin
+                r[k] = 1;
             end
-            for (k=0; k<8; k=k+1) begin
-                if (s_req_addr[(((i * 10) + 2) + k)]) begin
-                    r[k] = 1;
-                end
+        end
+        for (k=0; k<64; k=k+1) begin
+            if ((_bank2_gnt[i] && s_req_wdata[((i * 64) + k)])) begin
+                d[k] = 1;
             end
-            for (k=0; k<64; k=k+1) begin
-                if (s_req_wdata[((i * 64) + k)]) begin
-                    d[k] = 1;
-                end
-            end
-            for (k=0; k<8; k=k+1) begin
-                if (s_req_wstrb[((i * 8) + k)]) begin
-                    s[k] = 1;
-                end
+        end
+        for (k=0; k<8; k=k+1) begin
+            if ((_bank2_gnt[i] && s_req_wstrb[((i * 8) + k)])) begin
+                s[k] = 1;
             end
         end
     end
@@ -1249,24 +1243,22 @@ always @(s_req_we, s_req_addr, rst_n, s_req_wstrb, _bank3_gnt, s_req_wdata, _ban
     s = 8'h0;
     w = 1'b0;
     for (i=0; i<4; i=i+1) begin
-        if (_bank3_gnt[i]) begin
-            if (s_req_we[i]) begin
-                w = 1'b1;
+        if ((_bank3_gnt[i] && s_req_we[i])) begin
+            w = 1'b1;
+        end
+        for (k=0; k<8; k=k+1) begin
+            if ((_bank3_gnt[i] && s_req_addr[(((i * 10) + 2) + k)])) begin
+                r[k] = 1;
             end
-            for (k=0; k<8; k=k+1) begin
-                if (s_req_addr[(((i * 10) + 2) + k)]) begin
-                    r[k] = 1;
-                end
+        end
+        for (k=0; k<64; k=k+1) begin
+            if ((_bank3_gnt[i] && s_req_wdata[((i * 64) + k)])) begin
+                d[k] = 1;
             end
-            for (k=0; k<64; k=k+1) begin
-                if (s_req_wdata[((i * 64) + k)]) begin
-                    d[k] = 1;
-                end
-            end
-            for (k=0; k<8; k=k+1) begin
-                if (s_req_wstrb[((i * 8) + k)]) begin
-                    s[k] = 1;
-                end
+        end
+        for (k=0; k<8; k=k+1) begin
+            if ((_bank3_gnt[i] && s_req_wstrb[((i * 8) + k)])) begin
+                s[k] = 1;
             end
         end
     end
@@ -1402,11 +1394,9 @@ always @(_port0_rbank_q, _port0_rdata_all) begin: _port0_read_mux
     integer k;
     d = 64'h0;
     for (b=0; b<4; b=b+1) begin
-        if (_port0_rbank_q[b]) begin
-            for (k=0; k<64; k=k+1) begin
-                if (_port0_rdata_all[((b * 64) + k)]) begin
-                    d[k] = 1;
-                end
+        for (k=0; k<64; k=k+1) begin
+            if ((_port0_rbank_q[b] && _port0_rdata_all[((b * 64) + k)])) begin
+                d[k] = 1;
             end
         end
     end
@@ -1507,11 +1497,9 @@ always @(_port1_rbank_q, _port0_rdata_all) begin: _port1_read_mux
     integer k;
     d = 64'h0;
     for (b=0; b<4; b=b+1) begin
-        if (_port1_rbank_q[b]) begin
-            for (k=0; k<64; k=k+1) begin
-                if (_port0_rdata_all[((b * 64) + k)]) begin
-                    d[k] = 1;
-                end
+        for (k=0; k<64; k=k+1) begin
+            if ((_port1_rbank_q[b] && _port0_rdata_all[((b * 64) + k)])) begin
+                d[k] = 1;
             end
         end
     end
@@ -1612,11 +1600,9 @@ always @(_port2_rbank_q, _port0_rdata_all) begin: _port2_read_mux
     integer k;
     d = 64'h0;
     for (b=0; b<4; b=b+1) begin
-        if (_port2_rbank_q[b]) begin
-            for (k=0; k<64; k=k+1) begin
-                if (_port0_rdata_all[((b * 64) + k)]) begin
-                    d[k] = 1;
-                end
+        for (k=0; k<64; k=k+1) begin
+            if ((_port2_rbank_q[b] && _port0_rdata_all[((b * 64) + k)])) begin
+                d[k] = 1;
             end
         end
     end
@@ -1717,11 +1703,9 @@ always @(_port3_rbank_q, _port0_rdata_all) begin: _port3_read_mux
     integer k;
     d = 64'h0;
     for (b=0; b<4; b=b+1) begin
-        if (_port3_rbank_q[b]) begin
-            for (k=0; k<64; k=k+1) begin
-                if (_port0_rdata_all[((b * 64) + k)]) begin
-                    d[k] = 1;
-                end
+        for (k=0; k<64; k=k+1) begin
+            if ((_port3_rbank_q[b] && _port0_rdata_all[((b * 64) + k)])) begin
+                d[k] = 1;
             end
         end
     end

@@ -529,24 +529,22 @@ always @(s_req_we, s_req_addr, rst_n, s_req_wstrb, _bank0_0_1_2_3_4_5_gnt, s_req
     s = 1'h0;
     w = 1'b0;
     for (i=0; i<4; i=i+1) begin
-        if (_bank0_0_1_2_3_4_5_gnt[i]) begin
-            if (s_req_we[i]) begin
-                w = 1'b1;
+        if ((_bank0_0_1_2_3_4_5_gnt[i] && s_req_we[i])) begin
+            w = 1'b1;
+        end
+        for (k=0; k<4; k=k+1) begin
+            if ((_bank0_0_1_2_3_4_5_gnt[i] && s_req_addr[(((i * 7) + 3) + k)])) begin
+                r[k] = 1;
             end
-            for (k=0; k<4; k=k+1) begin
-                if (s_req_addr[(((i * 7) + 3) + k)]) begin
-                    r[k] = 1;
-                end
+        end
+        for (k=0; k<8; k=k+1) begin
+            if ((_bank0_0_1_2_3_4_5_gnt[i] && s_req_wdata[((i * 8) + k)])) begin
+                d[k] = 1;
             end
-            for (k=0; k<8; k=k+1) begin
-                if (s_req_wdata[((i * 8) + k)]) begin
-                    d[k] = 1;
-                end
-            end
-            for (k=0; k<1; k=k+1) begin
-                if (s_req_wstrb[((i * 1) + k)]) begin
-                    s[k] = 1;
-                end
+        end
+        for (k=0; k<1; k=k+1) begin
+            if ((_bank0_0_1_2_3_4_5_gnt[i] && s_req_wstrb[((i * 1) + k)])) begin
+                s[k] = 1;
             end
         end
     end
@@ -689,24 +687,22 @@ always @(s_req_we, s_req_addr, rst_n, s_req_wstrb, _bank1_0_1_2_3_4_5_gnt, s_req
     s = 1'h0;
     w = 1'b0;
     for (i=0; i<4; i=i+1) begin
-        if (_bank1_0_1_2_3_4_5_gnt[i]) begin
-            if (s_req_we[i]) begin
-                w = 1'b1;
+        if ((_bank1_0_1_2_3_4_5_gnt[i] && s_req_we[i])) begin
+            w = 1'b1;
+        end
+        for (k=0; k<4; k=k+1) begin
+            if ((_bank1_0_1_2_3_4_5_gnt[i] && s_req_addr[(((i * 7) + 3) + k)])) begin
+                r[k] = 1;
             end
-            for (k=0; k<4; k=k+1) begin
-                if (s_req_addr[(((i * 7) + 3) + k)]) begin
-                    r[k] = 1;
-                end
+        end
+        for (k=0; k<8; k=k+1) begin
+            if ((_bank1_0_1_2_3_4_5_gnt[i] && s_req_wdata[((i * 8) + k)])) begin
+                d[k] = 1;
             end
-            for (k=0; k<8; k=k+1) begin
-                if (s_req_wdata[((i * 8) + k)]) begin
-                    d[k] = 1;
-                end
-            end
-            for (k=0; k<1; k=k+1) begin
-                if (s_req_wstrb[((i * 1) + k)]) begin
-                    s[k] = 1;
-                end
+        end
+        for (k=0; k<1; k=k+1) begin
+            if ((_bank1_0_1_2_3_4_5_gnt[i] && s_req_wstrb[((i * 1) + k)])) begin
+                s[k] = 1;
             end
         end
     end
@@ -849,24 +845,22 @@ always @(s_req_we, s_req_addr, rst_n, s_req_wstrb, _bank2_0_1_2_3_4_gnt, s_req_w
     s = 1'h0;
     w = 1'b0;
     for (i=0; i<4; i=i+1) begin
-        if (_bank2_0_1_2_3_4_gnt[i]) begin
-            if (s_req_we[i]) begin
-                w = 1'b1;
+        if ((_bank2_0_1_2_3_4_gnt[i] && s_req_we[i])) begin
+            w = 1'b1;
+        end
+        for (k=0; k<4; k=k+1) begin
+            if ((_bank2_0_1_2_3_4_gnt[i] && s_req_addr[(((i * 7) + 3) + k)])) begin
+                r[k] = 1;
             end
-            for (k=0; k<4; k=k+1) begin
-                if (s_req_addr[(((i * 7) + 3) + k)]) begin
-                    r[k] = 1;
-                end
+        end
+        for (k=0; k<8; k=k+1) begin
+            if ((_bank2_0_1_2_3_4_gnt[i] && s_req_wdata[((i * 8) + k)])) begin
+                d[k] = 1;
             end
-            for (k=0; k<8; k=k+1) begin
-                if (s_req_wdata[((i * 8) + k)]) begin
-                    d[k] = 1;
-                end
-            end
-            for (k=0; k<1; k=k+1) begin
-                if (s_req_wstrb[((i * 1) + k)]) begin
-                    s[k] = 1;
-                end
+        end
+        for (k=0; k<1; k=k+1) begin
+            if ((_bank2_0_1_2_3_4_gnt[i] && s_req_wstrb[((i * 1) + k)])) begin
+                s[k] = 1;
             end
         end
     end
@@ -1009,24 +1003,22 @@ always @(s_req_we, s_req_addr, rst_n, s_req_wstrb, _bank3_0_1_2_3_4_gnt, s_req_w
     s = 1'h0;
     w = 1'b0;
     for (i=0; i<4; i=i+1) begin
-        if (_bank3_0_1_2_3_4_gnt[i]) begin
-            if (s_req_we[i]) begin
-                w = 1'b1;
+        if ((_bank3_0_1_2_3_4_gnt[i] && s_req_we[i])) begin
+            w = 1'b1;
+        end
+        for (k=0; k<4; k=k+1) begin
+            if ((_bank3_0_1_2_3_4_gnt[i] && s_req_addr[(((i * 7) + 3) + k)])) begin
+                r[k] = 1;
             end
-            for (k=0; k<4; k=k+1) begin
-                if (s_req_addr[(((i * 7) + 3) + k)]) begin
-                    r[k] = 1;
-                end
+        end
+        for (k=0; k<8; k=k+1) begin
+            if ((_bank3_0_1_2_3_4_gnt[i] && s_req_wdata[((i * 8) + k)])) begin
+                d[k] = 1;
             end
-            for (k=0; k<8; k=k+1) begin
-                if (s_req_wdata[((i * 8) + k)]) begin
-                    d[k] = 1;
-                end
-            end
-            for (k=0; k<1; k=k+1) begin
-                if (s_req_wstrb[((i * 1) + k)]) begin
-                    s[k] = 1;
-                end
+        end
+        for (k=0; k<1; k=k+1) begin
+            if ((_bank3_0_1_2_3_4_gnt[i] && s_req_wstrb[((i * 1) + k)])) begin
+                s[k] = 1;
             end
         end
     end
@@ -1169,24 +1161,22 @@ always @(s_req_we, s_req_addr, rst_n, s_req_wstrb, _bank4_0_1_gnt, s_req_wdata, 
     s = 1'h0;
     w = 1'b0;
     for (i=0; i<4; i=i+1) begin
-        if (_bank4_0_1_gnt[i]) begin
-            if (s_req_we[i]) begin
-                w = 1'b1;
+        if ((_bank4_0_1_gnt[i] && s_req_we[i])) begin
+            w = 1'b1;
+        end
+        for (k=0; k<4; k=k+1) begin
+            if ((_bank4_0_1_gnt[i] && s_req_addr[(((i * 7) + 3) + k)])) begin
+                r[k] = 1;
             end
-            for (k=0; k<4; k=k+1) begin
-                if (s_req_addr[(((i * 7) + 3) + k)]) begin
-                    r[k] = 1;
-                end
+        end
+        for (k=0; k<8; k=k+1) begin
+            if ((_bank4_0_1_gnt[i] && s_req_wdata[((i * 8) + k)])) begin
+                d[k] = 1;
             end
-            for (k=0; k<8; k=k+1) begin
-                if (s_req_wdata[((i * 8) + k)]) begin
-                    d[k] = 1;
-                end
-            end
-            for (k=0; k<1; k=k+1) begin
-                if (s_req_wstrb[((i * 1) + k)]) begin
-                    s[k] = 1;
-                end
+        end
+        for (k=0; k<1; k=k+1) begin
+            if ((_bank4_0_1_gnt[i] && s_req_wstrb[((i * 1) + k)])) begin
+                s[k] = 1;
             end
         end
     end
@@ -1329,24 +1319,22 @@ always @(s_req_we, s_req_addr, rst_n, s_req_wstrb, _bank5_0_1_gnt, s_req_wdata, 
     s = 1'h0;
     w = 1'b0;
     for (i=0; i<4; i=i+1) begin
-        if (_bank5_0_1_gnt[i]) begin
-            if (s_req_we[i]) begin
-                w = 1'b1;
+        if ((_bank5_0_1_gnt[i] && s_req_we[i])) begin
+            w = 1'b1;
+        end
+        for (k=0; k<4; k=k+1) begin
+            if ((_bank5_0_1_gnt[i] && s_req_addr[(((i * 7) + 3) + k)])) begin
+                r[k] = 1;
             end
-            for (k=0; k<4; k=k+1) begin
-                if (s_req_addr[(((i * 7) + 3) + k)]) begin
-                    r[k] = 1;
-                end
+        end
+        for (k=0; k<8; k=k+1) begin
+            if ((_bank5_0_1_gnt[i] && s_req_wdata[((i * 8) + k)])) begin
+                d[k] = 1;
             end
-            for (k=0; k<8; k=k+1) begin
-                if (s_req_wdata[((i * 8) + k)]) begin
-                    d[k] = 1;
-                end
-            end
-            for (k=0; k<1; k=k+1) begin
-                if (s_req_wstrb[((i * 1) + k)]) begin
-                    s[k] = 1;
-                end
+        end
+        for (k=0; k<1; k=k+1) begin
+            if ((_bank5_0_1_gnt[i] && s_req_wstrb[((i * 1) + k)])) begin
+                s[k] = 1;
             end
         end
     end
@@ -1489,24 +1477,22 @@ always @(s_req_we, s_req_addr, rst_n, s_req_wstrb, _bank6_0_1_gnt, s_req_wdata, 
     s = 1'h0;
     w = 1'b0;
     for (i=0; i<4; i=i+1) begin
-        if (_bank6_0_1_gnt[i]) begin
-            if (s_req_we[i]) begin
-                w = 1'b1;
+        if ((_bank6_0_1_gnt[i] && s_req_we[i])) begin
+            w = 1'b1;
+        end
+        for (k=0; k<4; k=k+1) begin
+            if ((_bank6_0_1_gnt[i] && s_req_addr[(((i * 7) + 3) + k)])) begin
+                r[k] = 1;
             end
-            for (k=0; k<4; k=k+1) begin
-                if (s_req_addr[(((i * 7) + 3) + k)]) begin
-                    r[k] = 1;
-                end
+        end
+        for (k=0; k<8; k=k+1) begin
+            if ((_bank6_0_1_gnt[i] && s_req_wdata[((i * 8) + k)])) begin
+                d[k] = 1;
             end
-            for (k=0; k<8; k=k+1) begin
-                if (s_req_wdata[((i * 8) + k)]) begin
-                    d[k] = 1;
-                end
-            end
-            for (k=0; k<1; k=k+1) begin
-                if (s_req_wstrb[((i * 1) + k)]) begin
-                    s[k] = 1;
-                end
+        end
+        for (k=0; k<1; k=k+1) begin
+            if ((_bank6_0_1_gnt[i] && s_req_wstrb[((i * 1) + k)])) begin
+                s[k] = 1;
             end
         end
     end
@@ -1649,24 +1635,22 @@ always @(s_req_we, s_req_addr, rst_n, s_req_wstrb, _bank7_0_1_gnt, s_req_wdata, 
     s = 1'h0;
     w = 1'b0;
     for (i=0; i<4; i=i+1) begin
-        if (_bank7_0_1_gnt[i]) begin
-            if (s_req_we[i]) begin
-                w = 1'b1;
+        if ((_bank7_0_1_gnt[i] && s_req_we[i])) begin
+            w = 1'b1;
+        end
+        for (k=0; k<4; k=k+1) begin
+            if ((_bank7_0_1_gnt[i] && s_req_addr[(((i * 7) + 3) + k)])) begin
+                r[k] = 1;
             end
-            for (k=0; k<4; k=k+1) begin
-                if (s_req_addr[(((i * 7) + 3) + k)]) begin
-                    r[k] = 1;
-                end
+        end
+        for (k=0; k<8; k=k+1) begin
+            if ((_bank7_0_1_gnt[i] && s_req_wdata[((i * 8) + k)])) begin
+                d[k] = 1;
             end
-            for (k=0; k<8; k=k+1) begin
-                if (s_req_wdata[((i * 8) + k)]) begin
-                    d[k] = 1;
-                end
-            end
-            for (k=0; k<1; k=k+1) begin
-                if (s_req_wstrb[((i * 1) + k)]) begin
-                    s[k] = 1;
-                end
+        end
+        for (k=0; k<1; k=k+1) begin
+            if ((_bank7_0_1_gnt[i] && s_req_wstrb[((i * 1) + k)])) begin
+                s[k] = 1;
             end
         end
     end
@@ -1718,11 +1702,9 @@ always @(_port0_0_1_2_3_4_5_rbank_q, _port0_0_1_2_3_4_5_rdata_all) begin: _port0
     integer k;
     d = 8'h0;
     for (b=0; b<8; b=b+1) begin
-        if (_port0_0_1_2_3_4_5_rbank_q[b]) begin
-            for (k=0; k<8; k=k+1) begin
-                if (_port0_0_1_2_3_4_5_rdata_all[((b * 8) + k)]) begin
-                    d[k] = 1;
-                end
+        for (k=0; k<8; k=k+1) begin
+            if ((_port0_0_1_2_3_4_5_rbank_q[b] && _port0_0_1_2_3_4_5_rdata_all[((b * 8) + k)])) begin
+                d[k] = 1;
             end
         end
     end
@@ -1823,11 +1805,9 @@ always @(_port1_0_1_2_3_4_5_rbank_q, _port0_0_1_2_3_4_5_rdata_all) begin: _port1
     integer k;
     d = 8'h0;
     for (b=0; b<8; b=b+1) begin
-        if (_port1_0_1_2_3_4_5_rbank_q[b]) begin
-            for (k=0; k<8; k=k+1) begin
-                if (_port0_0_1_2_3_4_5_rdata_all[((b * 8) + k)]) begin
-                    d[k] = 1;
-                end
+        for (k=0; k<8; k=k+1) begin
+            if ((_port1_0_1_2_3_4_5_rbank_q[b] && _port0_0_1_2_3_4_5_rdata_all[((b * 8) + k)])) begin
+                d[k] = 1;
             end
         end
     end
@@ -1928,11 +1908,9 @@ always @(_port2_0_1_2_3_4_rbank_q, _port0_0_1_2_3_4_5_rdata_all) begin: _port2_0
     integer k;
     d = 8'h0;
     for (b=0; b<8; b=b+1) begin
-        if (_port2_0_1_2_3_4_rbank_q[b]) begin
-            for (k=0; k<8; k=k+1) begin
-                if (_port0_0_1_2_3_4_5_rdata_all[((b * 8) + k)]) begin
-                    d[k] = 1;
-                end
+        for (k=0; k<8; k=k+1) begin
+            if ((_port2_0_1_2_3_4_rbank_q[b] && _port0_0_1_2_3_4_5_rdata_all[((b * 8) + k)])) begin
+                d[k] = 1;
             end
         end
     end
@@ -2033,11 +2011,9 @@ always @(_port3_0_1_2_3_4_rbank_q, _port0_0_1_2_3_4_5_rdata_all) begin: _port3_0
     integer k;
     d = 8'h0;
     for (b=0; b<8; b=b+1) begin
-        if (_port3_0_1_2_3_4_rbank_q[b]) begin
-            for (k=0; k<8; k=k+1) begin
-                if (_port0_0_1_2_3_4_5_rdata_all[((b * 8) + k)]) begin
-                    d[k] = 1;
-                end
+        for (k=0; k<8; k=k+1) begin
+            if ((_port3_0_1_2_3_4_rbank_q[b] && _port0_0_1_2_3_4_5_rdata_all[((b * 8) + k)])) begin
+                d[k] = 1;
             end
         end
     end

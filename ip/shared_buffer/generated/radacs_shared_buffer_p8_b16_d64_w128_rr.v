@@ -2001,24 +2001,22 @@ always @(s_req_we, s_req_addr, rst_n, s_req_wstrb, _bank0_0_1_2_3_4_5_6_gnt, s_r
     s = 16'h0;
     w = 1'b0;
     for (i=0; i<8; i=i+1) begin
-        if (_bank0_0_1_2_3_4_5_6_gnt[i]) begin
-            if (s_req_we[i]) begin
-                w = 1'b1;
+        if ((_bank0_0_1_2_3_4_5_6_gnt[i] && s_req_we[i])) begin
+            w = 1'b1;
+        end
+        for (k=0; k<6; k=k+1) begin
+            if ((_bank0_0_1_2_3_4_5_6_gnt[i] && s_req_addr[(((i * 10) + 4) + k)])) begin
+                r[k] = 1;
             end
-            for (k=0; k<6; k=k+1) begin
-                if (s_req_addr[(((i * 10) + 4) + k)]) begin
-                    r[k] = 1;
-                end
+        end
+        for (k=0; k<128; k=k+1) begin
+            if ((_bank0_0_1_2_3_4_5_6_gnt[i] && s_req_wdata[((i * 128) + k)])) begin
+                d[k] = 1;
             end
-            for (k=0; k<128; k=k+1) begin
-                if (s_req_wdata[((i * 128) + k)]) begin
-                    d[k] = 1;
-                end
-            end
-            for (k=0; k<16; k=k+1) begin
-                if (s_req_wstrb[((i * 16) + k)]) begin
-                    s[k] = 1;
-                end
+        end
+        for (k=0; k<16; k=k+1) begin
+            if ((_bank0_0_1_2_3_4_5_6_gnt[i] && s_req_wstrb[((i * 16) + k)])) begin
+                s[k] = 1;
             end
         end
     end
@@ -2341,24 +2339,22 @@ always @(s_req_we, s_req_addr, rst_n, s_req_wstrb, _bank1_0_1_2_3_4_5_6_gnt, s_r
     s = 16'h0;
     w = 1'b0;
     for (i=0; i<8; i=i+1) begin
-        if (_bank1_0_1_2_3_4_5_6_gnt[i]) begin
-            if (s_req_we[i]) begin
-                w = 1'b1;
+        if ((_bank1_0_1_2_3_4_5_6_gnt[i] && s_req_we[i])) begin
+            w = 1'b1;
+        end
+        for (k=0; k<6; k=k+1) begin
+            if ((_bank1_0_1_2_3_4_5_6_gnt[i] && s_req_addr[(((i * 10) + 4) + k)])) begin
+                r[k] = 1;
             end
-            for (k=0; k<6; k=k+1) begin
-                if (s_req_addr[(((i * 10) + 4) + k)]) begin
-                    r[k] = 1;
-                end
+        end
+        for (k=0; k<128; k=k+1) begin
+            if ((_bank1_0_1_2_3_4_5_6_gnt[i] && s_req_wdata[((i * 128) + k)])) begin
+                d[k] = 1;
             end
-            for (k=0; k<128; k=k+1) begin
-                if (s_req_wdata[((i * 128) + k)]) begin
-                    d[k] = 1;
-                end
-            end
-            for (k=0; k<16; k=k+1) begin
-                if (s_req_wstrb[((i * 16) + k)]) begin
-                    s[k] = 1;
-                end
+        end
+        for (k=0; k<16; k=k+1) begin
+            if ((_bank1_0_1_2_3_4_5_6_gnt[i] && s_req_wstrb[((i * 16) + k)])) begin
+                s[k] = 1;
             end
         end
     end
@@ -2681,24 +2677,22 @@ always @(s_req_we, s_req_addr, rst_n, s_req_wstrb, _bank2_0_1_2_3_4_5_gnt, s_req
     s = 16'h0;
     w = 1'b0;
     for (i=0; i<8; i=i+1) begin
-        if (_bank2_0_1_2_3_4_5_gnt[i]) begin
-            if (s_req_we[i]) begin
-                w = 1'b1;
+        if ((_bank2_0_1_2_3_4_5_gnt[i] && s_req_we[i])) begin
+            w = 1'b1;
+        end
+        for (k=0; k<6; k=k+1) begin
+            if ((_bank2_0_1_2_3_4_5_gnt[i] && s_req_addr[(((i * 10) + 4) + k)])) begin
+                r[k] = 1;
             end
-            for (k=0; k<6; k=k+1) begin
-                if (s_req_addr[(((i * 10) + 4) + k)]) begin
-                    r[k] = 1;
-                end
+        end
+        for (k=0; k<128; k=k+1) begin
+            if ((_bank2_0_1_2_3_4_5_gnt[i] && s_req_wdata[((i * 128) + k)])) begin
+                d[k] = 1;
             end
-            for (k=0; k<128; k=k+1) begin
-                if (s_req_wdata[((i * 128) + k)]) begin
-                    d[k] = 1;
-                end
-            end
-            for (k=0; k<16; k=k+1) begin
-                if (s_req_wstrb[((i * 16) + k)]) begin
-                    s[k] = 1;
-                end
+        end
+        for (k=0; k<16; k=k+1) begin
+            if ((_bank2_0_1_2_3_4_5_gnt[i] && s_req_wstrb[((i * 16) + k)])) begin
+                s[k] = 1;
             end
         end
     end
@@ -3021,24 +3015,22 @@ always @(s_req_we, s_req_addr, rst_n, s_req_wstrb, _bank3_0_1_2_3_4_5_gnt, s_req
     s = 16'h0;
     w = 1'b0;
     for (i=0; i<8; i=i+1) begin
-        if (_bank3_0_1_2_3_4_5_gnt[i]) begin
-            if (s_req_we[i]) begin
-                w = 1'b1;
+        if ((_bank3_0_1_2_3_4_5_gnt[i] && s_req_we[i])) begin
+            w = 1'b1;
+        end
+        for (k=0; k<6; k=k+1) begin
+            if ((_bank3_0_1_2_3_4_5_gnt[i] && s_req_addr[(((i * 10) + 4) + k)])) begin
+                r[k] = 1;
             end
-            for (k=0; k<6; k=k+1) begin
-                if (s_req_addr[(((i * 10) + 4) + k)]) begin
-                    r[k] = 1;
-                end
+        end
+        for (k=0; k<128; k=k+1) begin
+            if ((_bank3_0_1_2_3_4_5_gnt[i] && s_req_wdata[((i * 128) + k)])) begin
+                d[k] = 1;
             end
-            for (k=0; k<128; k=k+1) begin
-                if (s_req_wdata[((i * 128) + k)]) begin
-                    d[k] = 1;
-                end
-            end
-            for (k=0; k<16; k=k+1) begin
-                if (s_req_wstrb[((i * 16) + k)]) begin
-                    s[k] = 1;
-                end
+        end
+        for (k=0; k<16; k=k+1) begin
+            if ((_bank3_0_1_2_3_4_5_gnt[i] && s_req_wstrb[((i * 16) + k)])) begin
+                s[k] = 1;
             end
         end
     end
@@ -3361,24 +3353,22 @@ always @(s_req_we, s_req_addr, rst_n, s_req_wstrb, _bank4_0_1_2_gnt, s_req_wdata
     s = 16'h0;
     w = 1'b0;
     for (i=0; i<8; i=i+1) begin
-        if (_bank4_0_1_2_gnt[i]) begin
-            if (s_req_we[i]) begin
-                w = 1'b1;
+        if ((_bank4_0_1_2_gnt[i] && s_req_we[i])) begin
+            w = 1'b1;
+        end
+        for (k=0; k<6; k=k+1) begin
+            if ((_bank4_0_1_2_gnt[i] && s_req_addr[(((i * 10) + 4) + k)])) begin
+                r[k] = 1;
             end
-            for (k=0; k<6; k=k+1) begin
-                if (s_req_addr[(((i * 10) + 4) + k)]) begin
-                    r[k] = 1;
-                end
+        end
+        for (k=0; k<128; k=k+1) begin
+            if ((_bank4_0_1_2_gnt[i] && s_req_wdata[((i * 128) + k)])) begin
+                d[k] = 1;
             end
-            for (k=0; k<128; k=k+1) begin
-                if (s_req_wdata[((i * 128) + k)]) begin
-                    d[k] = 1;
-                end
-            end
-            for (k=0; k<16; k=k+1) begin
-                if (s_req_wstrb[((i * 16) + k)]) begin
-                    s[k] = 1;
-                end
+        end
+        for (k=0; k<16; k=k+1) begin
+            if ((_bank4_0_1_2_gnt[i] && s_req_wstrb[((i * 16) + k)])) begin
+                s[k] = 1;
             end
         end
     end
@@ -3701,24 +3691,22 @@ always @(s_req_we, s_req_addr, rst_n, s_req_wstrb, _bank5_0_1_2_gnt, s_req_wdata
     s = 16'h0;
     w = 1'b0;
     for (i=0; i<8; i=i+1) begin
-        if (_bank5_0_1_2_gnt[i]) begin
-            if (s_req_we[i]) begin
-                w = 1'b1;
+        if ((_bank5_0_1_2_gnt[i] && s_req_we[i])) begin
+            w = 1'b1;
+        end
+        for (k=0; k<6; k=k+1) begin
+            if ((_bank5_0_1_2_gnt[i] && s_req_addr[(((i * 10) + 4) + k)])) begin
+                r[k] = 1;
             end
-            for (k=0; k<6; k=k+1) begin
-                if (s_req_addr[(((i * 10) + 4) + k)]) begin
-                    r[k] = 1;
-                end
+        end
+        for (k=0; k<128; k=k+1) begin
+            if ((_bank5_0_1_2_gnt[i] && s_req_wdata[((i * 128) + k)])) begin
+                d[k] = 1;
             end
-            for (k=0; k<128; k=k+1) begin
-                if (s_req_wdata[((i * 128) + k)]) begin
-                    d[k] = 1;
-                end
-            end
-            for (k=0; k<16; k=k+1) begin
-                if (s_req_wstrb[((i * 16) + k)]) begin
-                    s[k] = 1;
-                end
+        end
+        for (k=0; k<16; k=k+1) begin
+            if ((_bank5_0_1_2_gnt[i] && s_req_wstrb[((i * 16) + k)])) begin
+                s[k] = 1;
             end
         end
     end
@@ -4041,24 +4029,22 @@ always @(s_req_we, s_req_addr, rst_n, s_req_wstrb, _bank6_0_1_2_gnt, s_req_wdata
     s = 16'h0;
     w = 1'b0;
     for (i=0; i<8; i=i+1) begin
-        if (_bank6_0_1_2_gnt[i]) begin
-            if (s_req_we[i]) begin
-                w = 1'b1;
+        if ((_bank6_0_1_2_gnt[i] && s_req_we[i])) begin
+            w = 1'b1;
+        end
+        for (k=0; k<6; k=k+1) begin
+            if ((_bank6_0_1_2_gnt[i] && s_req_addr[(((i * 10) + 4) + k)])) begin
+                r[k] = 1;
             end
-            for (k=0; k<6; k=k+1) begin
-                if (s_req_addr[(((i * 10) + 4) + k)]) begin
-                    r[k] = 1;
-                end
+        end
+        for (k=0; k<128; k=k+1) begin
+            if ((_bank6_0_1_2_gnt[i] && s_req_wdata[((i * 128) + k)])) begin
+                d[k] = 1;
             end
-            for (k=0; k<128; k=k+1) begin
-                if (s_req_wdata[((i * 128) + k)]) begin
-                    d[k] = 1;
-                end
-            end
-            for (k=0; k<16; k=k+1) begin
-                if (s_req_wstrb[((i * 16) + k)]) begin
-                    s[k] = 1;
-                end
+        end
+        for (k=0; k<16; k=k+1) begin
+            if ((_bank6_0_1_2_gnt[i] && s_req_wstrb[((i * 16) + k)])) begin
+                s[k] = 1;
             end
         end
     end
@@ -4381,24 +4367,22 @@ always @(s_req_we, s_req_addr, rst_n, s_req_wstrb, _bank7_0_1_2_gnt, s_req_wdata
     s = 16'h0;
     w = 1'b0;
     for (i=0; i<8; i=i+1) begin
-        if (_bank7_0_1_2_gnt[i]) begin
-            if (s_req_we[i]) begin
-                w = 1'b1;
+        if ((_bank7_0_1_2_gnt[i] && s_req_we[i])) begin
+            w = 1'b1;
+        end
+        for (k=0; k<6; k=k+1) begin
+            if ((_bank7_0_1_2_gnt[i] && s_req_addr[(((i * 10) + 4) + k)])) begin
+                r[k] = 1;
             end
-            for (k=0; k<6; k=k+1) begin
-                if (s_req_addr[(((i * 10) + 4) + k)]) begin
-                    r[k] = 1;
-                end
+        end
+        for (k=0; k<128; k=k+1) begin
+            if ((_bank7_0_1_2_gnt[i] && s_req_wdata[((i * 128) + k)])) begin
+                d[k] = 1;
             end
-            for (k=0; k<128; k=k+1) begin
-                if (s_req_wdata[((i * 128) + k)]) begin
-                    d[k] = 1;
-                end
-            end
-            for (k=0; k<16; k=k+1) begin
-                if (s_req_wstrb[((i * 16) + k)]) begin
-                    s[k] = 1;
-                end
+        end
+        for (k=0; k<16; k=k+1) begin
+            if ((_bank7_0_1_2_gnt[i] && s_req_wstrb[((i * 16) + k)])) begin
+                s[k] = 1;
             end
         end
     end
@@ -4721,24 +4705,22 @@ always @(s_req_we, s_req_addr, rst_n, s_req_wstrb, _bank8_0_gnt, s_req_wdata, _b
     s = 16'h0;
     w = 1'b0;
     for (i=0; i<8; i=i+1) begin
-        if (_bank8_0_gnt[i]) begin
-            if (s_req_we[i]) begin
-                w = 1'b1;
+        if ((_bank8_0_gnt[i] && s_req_we[i])) begin
+            w = 1'b1;
+        end
+        for (k=0; k<6; k=k+1) begin
+            if ((_bank8_0_gnt[i] && s_req_addr[(((i * 10) + 4) + k)])) begin
+                r[k] = 1;
             end
-            for (k=0; k<6; k=k+1) begin
-                if (s_req_addr[(((i * 10) + 4) + k)]) begin
-                    r[k] = 1;
-                end
+        end
+        for (k=0; k<128; k=k+1) begin
+            if ((_bank8_0_gnt[i] && s_req_wdata[((i * 128) + k)])) begin
+                d[k] = 1;
             end
-            for (k=0; k<128; k=k+1) begin
-                if (s_req_wdata[((i * 128) + k)]) begin
-                    d[k] = 1;
-                end
-            end
-            for (k=0; k<16; k=k+1) begin
-                if (s_req_wstrb[((i * 16) + k)]) begin
-                    s[k] = 1;
-                end
+        end
+        for (k=0; k<16; k=k+1) begin
+            if ((_bank8_0_gnt[i] && s_req_wstrb[((i * 16) + k)])) begin
+                s[k] = 1;
             end
         end
     end
@@ -5061,24 +5043,22 @@ always @(s_req_we, s_req_addr, rst_n, s_req_wstrb, _bank9_0_gnt, s_req_wdata, _b
     s = 16'h0;
     w = 1'b0;
     for (i=0; i<8; i=i+1) begin
-        if (_bank9_0_gnt[i]) begin
-            if (s_req_we[i]) begin
-                w = 1'b1;
+        if ((_bank9_0_gnt[i] && s_req_we[i])) begin
+            w = 1'b1;
+        end
+        for (k=0; k<6; k=k+1) begin
+            if ((_bank9_0_gnt[i] && s_req_addr[(((i * 10) + 4) + k)])) begin
+                r[k] = 1;
             end
-            for (k=0; k<6; k=k+1) begin
-                if (s_req_addr[(((i * 10) + 4) + k)]) begin
-                    r[k] = 1;
-                end
+        end
+        for (k=0; k<128; k=k+1) begin
+            if ((_bank9_0_gnt[i] && s_req_wdata[((i * 128) + k)])) begin
+                d[k] = 1;
             end
-            for (k=0; k<128; k=k+1) begin
-                if (s_req_wdata[((i * 128) + k)]) begin
-                    d[k] = 1;
-                end
-            end
-            for (k=0; k<16; k=k+1) begin
-                if (s_req_wstrb[((i * 16) + k)]) begin
-                    s[k] = 1;
-                end
+        end
+        for (k=0; k<16; k=k+1) begin
+            if ((_bank9_0_gnt[i] && s_req_wstrb[((i * 16) + k)])) begin
+                s[k] = 1;
             end
         end
     end
@@ -5401,24 +5381,22 @@ always @(s_req_we, s_req_addr, rst_n, s_req_wstrb, _bank10_0_gnt, s_req_wdata, _
     s = 16'h0;
     w = 1'b0;
     for (i=0; i<8; i=i+1) begin
-        if (_bank10_0_gnt[i]) begin
-            if (s_req_we[i]) begin
-                w = 1'b1;
+        if ((_bank10_0_gnt[i] && s_req_we[i])) begin
+            w = 1'b1;
+        end
+        for (k=0; k<6; k=k+1) begin
+            if ((_bank10_0_gnt[i] && s_req_addr[(((i * 10) + 4) + k)])) begin
+                r[k] = 1;
             end
-            for (k=0; k<6; k=k+1) begin
-                if (s_req_addr[(((i * 10) + 4) + k)]) begin
-                    r[k] = 1;
-                end
+        end
+        for (k=0; k<128; k=k+1) begin
+            if ((_bank10_0_gnt[i] && s_req_wdata[((i * 128) + k)])) begin
+                d[k] = 1;
             end
-            for (k=0; k<128; k=k+1) begin
-                if (s_req_wdata[((i * 128) + k)]) begin
-                    d[k] = 1;
-                end
-            end
-            for (k=0; k<16; k=k+1) begin
-                if (s_req_wstrb[((i * 16) + k)]) begin
-                    s[k] = 1;
-                end
+        end
+        for (k=0; k<16; k=k+1) begin
+            if ((_bank10_0_gnt[i] && s_req_wstrb[((i * 16) + k)])) begin
+                s[k] = 1;
             end
         end
     end
@@ -5741,24 +5719,22 @@ always @(s_req_we, s_req_addr, rst_n, s_req_wstrb, _bank11_0_gnt, s_req_wdata, _
     s = 16'h0;
     w = 1'b0;
     for (i=0; i<8; i=i+1) begin
-        if (_bank11_0_gnt[i]) begin
-            if (s_req_we[i]) begin
-                w = 1'b1;
+        if ((_bank11_0_gnt[i] && s_req_we[i])) begin
+            w = 1'b1;
+        end
+        for (k=0; k<6; k=k+1) begin
+            if ((_bank11_0_gnt[i] && s_req_addr[(((i * 10) + 4) + k)])) begin
+                r[k] = 1;
             end
-            for (k=0; k<6; k=k+1) begin
-                if (s_req_addr[(((i * 10) + 4) + k)]) begin
-                    r[k] = 1;
-                end
+        end
+        for (k=0; k<128; k=k+1) begin
+            if ((_bank11_0_gnt[i] && s_req_wdata[((i * 128) + k)])) begin
+                d[k] = 1;
             end
-            for (k=0; k<128; k=k+1) begin
-                if (s_req_wdata[((i * 128) + k)]) begin
-                    d[k] = 1;
-                end
-            end
-            for (k=0; k<16; k=k+1) begin
-                if (s_req_wstrb[((i * 16) + k)]) begin
-                    s[k] = 1;
-                end
+        end
+        for (k=0; k<16; k=k+1) begin
+            if ((_bank11_0_gnt[i] && s_req_wstrb[((i * 16) + k)])) begin
+                s[k] = 1;
             end
         end
     end
@@ -6081,24 +6057,22 @@ always @(s_req_we, s_req_addr, rst_n, s_req_wstrb, _bank12_0_gnt, s_req_wdata, _
     s = 16'h0;
     w = 1'b0;
     for (i=0; i<8; i=i+1) begin
-        if (_bank12_0_gnt[i]) begin
-            if (s_req_we[i]) begin
-                w = 1'b1;
+        if ((_bank12_0_gnt[i] && s_req_we[i])) begin
+            w = 1'b1;
+        end
+        for (k=0; k<6; k=k+1) begin
+            if ((_bank12_0_gnt[i] && s_req_addr[(((i * 10) + 4) + k)])) begin
+                r[k] = 1;
             end
-            for (k=0; k<6; k=k+1) begin
-                if (s_req_addr[(((i * 10) + 4) + k)]) begin
-                    r[k] = 1;
-                end
+        end
+        for (k=0; k<128; k=k+1) begin
+            if ((_bank12_0_gnt[i] && s_req_wdata[((i * 128) + k)])) begin
+                d[k] = 1;
             end
-            for (k=0; k<128; k=k+1) begin
-                if (s_req_wdata[((i * 128) + k)]) begin
-                    d[k] = 1;
-                end
-            end
-            for (k=0; k<16; k=k+1) begin
-                if (s_req_wstrb[((i * 16) + k)]) begin
-                    s[k] = 1;
-                end
+        end
+        for (k=0; k<16; k=k+1) begin
+            if ((_bank12_0_gnt[i] && s_req_wstrb[((i * 16) + k)])) begin
+                s[k] = 1;
             end
         end
     end
@@ -6421,24 +6395,22 @@ always @(s_req_we, s_req_addr, rst_n, s_req_wstrb, _bank13_0_gnt, s_req_wdata, _
     s = 16'h0;
     w = 1'b0;
     for (i=0; i<8; i=i+1) begin
-        if (_bank13_0_gnt[i]) begin
-            if (s_req_we[i]) begin
-                w = 1'b1;
+        if ((_bank13_0_gnt[i] && s_req_we[i])) begin
+            w = 1'b1;
+        end
+        for (k=0; k<6; k=k+1) begin
+            if ((_bank13_0_gnt[i] && s_req_addr[(((i * 10) + 4) + k)])) begin
+                r[k] = 1;
             end
-            for (k=0; k<6; k=k+1) begin
-                if (s_req_addr[(((i * 10) + 4) + k)]) begin
-                    r[k] = 1;
-                end
+        end
+        for (k=0; k<128; k=k+1) begin
+            if ((_bank13_0_gnt[i] && s_req_wdata[((i * 128) + k)])) begin
+                d[k] = 1;
             end
-            for (k=0; k<128; k=k+1) begin
-                if (s_req_wdata[((i * 128) + k)]) begin
-                    d[k] = 1;
-                end
-            end
-            for (k=0; k<16; k=k+1) begin
-                if (s_req_wstrb[((i * 16) + k)]) begin
-                    s[k] = 1;
-                end
+        end
+        for (k=0; k<16; k=k+1) begin
+            if ((_bank13_0_gnt[i] && s_req_wstrb[((i * 16) + k)])) begin
+                s[k] = 1;
             end
         end
     end
@@ -6761,24 +6733,22 @@ always @(s_req_we, s_req_addr, rst_n, s_req_wstrb, _bank14_0_gnt, s_req_wdata, _
     s = 16'h0;
     w = 1'b0;
     for (i=0; i<8; i=i+1) begin
-        if (_bank14_0_gnt[i]) begin
-            if (s_req_we[i]) begin
-                w = 1'b1;
+        if ((_bank14_0_gnt[i] && s_req_we[i])) begin
+            w = 1'b1;
+        end
+        for (k=0; k<6; k=k+1) begin
+            if ((_bank14_0_gnt[i] && s_req_addr[(((i * 10) + 4) + k)])) begin
+                r[k] = 1;
             end
-            for (k=0; k<6; k=k+1) begin
-                if (s_req_addr[(((i * 10) + 4) + k)]) begin
-                    r[k] = 1;
-                end
+        end
+        for (k=0; k<128; k=k+1) begin
+            if ((_bank14_0_gnt[i] && s_req_wdata[((i * 128) + k)])) begin
+                d[k] = 1;
             end
-            for (k=0; k<128; k=k+1) begin
-                if (s_req_wdata[((i * 128) + k)]) begin
-                    d[k] = 1;
-                end
-            end
-            for (k=0; k<16; k=k+1) begin
-                if (s_req_wstrb[((i * 16) + k)]) begin
-                    s[k] = 1;
-                end
+        end
+        for (k=0; k<16; k=k+1) begin
+            if ((_bank14_0_gnt[i] && s_req_wstrb[((i * 16) + k)])) begin
+                s[k] = 1;
             end
         end
     end
@@ -7101,24 +7071,22 @@ always @(s_req_we, s_req_addr, rst_n, s_req_wstrb, _bank15_0_gnt, s_req_wdata, _
     s = 16'h0;
     w = 1'b0;
     for (i=0; i<8; i=i+1) begin
-        if (_bank15_0_gnt[i]) begin
-            if (s_req_we[i]) begin
-                w = 1'b1;
+        if ((_bank15_0_gnt[i] && s_req_we[i])) begin
+            w = 1'b1;
+        end
+        for (k=0; k<6; k=k+1) begin
+            if ((_bank15_0_gnt[i] && s_req_addr[(((i * 10) + 4) + k)])) begin
+                r[k] = 1;
             end
-            for (k=0; k<6; k=k+1) begin
-                if (s_req_addr[(((i * 10) + 4) + k)]) begin
-                    r[k] = 1;
-                end
+        end
+        for (k=0; k<128; k=k+1) begin
+            if ((_bank15_0_gnt[i] && s_req_wdata[((i * 128) + k)])) begin
+                d[k] = 1;
             end
-            for (k=0; k<128; k=k+1) begin
-                if (s_req_wdata[((i * 128) + k)]) begin
-                    d[k] = 1;
-                end
-            end
-            for (k=0; k<16; k=k+1) begin
-                if (s_req_wstrb[((i * 16) + k)]) begin
-                    s[k] = 1;
-                end
+        end
+        for (k=0; k<16; k=k+1) begin
+            if ((_bank15_0_gnt[i] && s_req_wstrb[((i * 16) + k)])) begin
+                s[k] = 1;
             end
         end
     end
@@ -7350,11 +7318,9 @@ always @(_port0_0_1_2_3_4_5_6_rbank_q, _port0_0_1_2_3_4_5_6_rdata_all) begin: _p
     integer k;
     d = 128'h0;
     for (b=0; b<16; b=b+1) begin
-        if (_port0_0_1_2_3_4_5_6_rbank_q[b]) begin
-            for (k=0; k<128; k=k+1) begin
-                if (_port0_0_1_2_3_4_5_6_rdata_all[((b * 128) + k)]) begin
-                    d[k] = 1;
-                end
+        for (k=0; k<128; k=k+1) begin
+            if ((_port0_0_1_2_3_4_5_6_rbank_q[b] && _port0_0_1_2_3_4_5_6_rdata_all[((b * 128) + k)])) begin
+                d[k] = 1;
             end
         end
     end
@@ -7455,11 +7421,9 @@ always @(_port1_0_1_2_3_4_5_6_rbank_q, _port0_0_1_2_3_4_5_6_rdata_all) begin: _p
     integer k;
     d = 128'h0;
     for (b=0; b<16; b=b+1) begin
-        if (_port1_0_1_2_3_4_5_6_rbank_q[b]) begin
-            for (k=0; k<128; k=k+1) begin
-                if (_port0_0_1_2_3_4_5_6_rdata_all[((b * 128) + k)]) begin
-                    d[k] = 1;
-                end
+        for (k=0; k<128; k=k+1) begin
+            if ((_port1_0_1_2_3_4_5_6_rbank_q[b] && _port0_0_1_2_3_4_5_6_rdata_all[((b * 128) + k)])) begin
+                d[k] = 1;
             end
         end
     end
@@ -7560,11 +7524,9 @@ always @(_port2_0_1_2_3_4_5_rbank_q, _port0_0_1_2_3_4_5_6_rdata_all) begin: _por
     integer k;
     d = 128'h0;
     for (b=0; b<16; b=b+1) begin
-        if (_port2_0_1_2_3_4_5_rbank_q[b]) begin
-            for (k=0; k<128; k=k+1) begin
-                if (_port0_0_1_2_3_4_5_6_rdata_all[((b * 128) + k)]) begin
-                    d[k] = 1;
-                end
+        for (k=0; k<128; k=k+1) begin
+            if ((_port2_0_1_2_3_4_5_rbank_q[b] && _port0_0_1_2_3_4_5_6_rdata_all[((b * 128) + k)])) begin
+                d[k] = 1;
             end
         end
     end
@@ -7665,11 +7627,9 @@ always @(_port3_0_1_2_3_4_5_rbank_q, _port0_0_1_2_3_4_5_6_rdata_all) begin: _por
     integer k;
     d = 128'h0;
     for (b=0; b<16; b=b+1) begin
-        if (_port3_0_1_2_3_4_5_rbank_q[b]) begin
-            for (k=0; k<128; k=k+1) begin
-                if (_port0_0_1_2_3_4_5_6_rdata_all[((b * 128) + k)]) begin
-                    d[k] = 1;
-                end
+        for (k=0; k<128; k=k+1) begin
+            if ((_port3_0_1_2_3_4_5_rbank_q[b] && _port0_0_1_2_3_4_5_6_rdata_all[((b * 128) + k)])) begin
+                d[k] = 1;
             end
         end
     end
@@ -7770,11 +7730,9 @@ always @(_port4_0_1_2_3_4_rbank_q, _port0_0_1_2_3_4_5_6_rdata_all) begin: _port4
     integer k;
     d = 128'h0;
     for (b=0; b<16; b=b+1) begin
-        if (_port4_0_1_2_3_4_rbank_q[b]) begin
-            for (k=0; k<128; k=k+1) begin
-                if (_port0_0_1_2_3_4_5_6_rdata_all[((b * 128) + k)]) begin
-                    d[k] = 1;
-                end
+        for (k=0; k<128; k=k+1) begin
+            if ((_port4_0_1_2_3_4_rbank_q[b] && _port0_0_1_2_3_4_5_6_rdata_all[((b * 128) + k)])) begin
+                d[k] = 1;
             end
         end
     end
@@ -7875,11 +7833,9 @@ always @(_port5_0_1_2_3_4_rbank_q, _port0_0_1_2_3_4_5_6_rdata_all) begin: _port5
     integer k;
     d = 128'h0;
     for (b=0; b<16; b=b+1) begin
-        if (_port5_0_1_2_3_4_rbank_q[b]) begin
-            for (k=0; k<128; k=k+1) begin
-                if (_port0_0_1_2_3_4_5_6_rdata_all[((b * 128) + k)]) begin
-                    d[k] = 1;
-                end
+        for (k=0; k<128; k=k+1) begin
+            if ((_port5_0_1_2_3_4_rbank_q[b] && _port0_0_1_2_3_4_5_6_rdata_all[((b * 128) + k)])) begin
+                d[k] = 1;
             end
         end
     end
@@ -7980,11 +7936,9 @@ always @(_port6_0_1_2_rbank_q, _port0_0_1_2_3_4_5_6_rdata_all) begin: _port6_0_1
     integer k;
     d = 128'h0;
     for (b=0; b<16; b=b+1) begin
-        if (_port6_0_1_2_rbank_q[b]) begin
-            for (k=0; k<128; k=k+1) begin
-                if (_port0_0_1_2_3_4_5_6_rdata_all[((b * 128) + k)]) begin
-                    d[k] = 1;
-                end
+        for (k=0; k<128; k=k+1) begin
+            if ((_port6_0_1_2_rbank_q[b] && _port0_0_1_2_3_4_5_6_rdata_all[((b * 128) + k)])) begin
+                d[k] = 1;
             end
         end
     end
@@ -8085,11 +8039,9 @@ always @(_port7_0_1_2_rbank_q, _port0_0_1_2_3_4_5_6_rdata_all) begin: _port7_0_1
     integer k;
     d = 128'h0;
     for (b=0; b<16; b=b+1) begin
-        if (_port7_0_1_2_rbank_q[b]) begin
-            for (k=0; k<128; k=k+1) begin
-                if (_port0_0_1_2_3_4_5_6_rdata_all[((b * 128) + k)]) begin
-                    d[k] = 1;
-                end
+        for (k=0; k<128; k=k+1) begin
+            if ((_port7_0_1_2_rbank_q[b] && _port0_0_1_2_3_4_5_6_rdata_all[((b * 128) + k)])) begin
+                d[k] = 1;
             end
         end
     end
