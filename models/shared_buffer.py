@@ -190,10 +190,11 @@ class SharedBufferModel:
             self.reset()
             return self.outputs(reqs, True)
         out = self.outputs(reqs)
+        elig = self.eligible(reqs)
         for b in range(self.B):
             req_b = 0
             for p, r in enumerate(reqs):
-                if self.eligible(reqs) >> p & 1 and self.bank(r.addr % self.words) == b:
+                if elig >> p & 1 and self.bank(r.addr % self.words) == b:
                     req_b |= 1 << p
             self.arbs[b].clock(req_b, 0, True)
         # responses popped this cycle

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ip.shared_buffer import SUPPORTED, check, widths
+from ip.shared_buffer import SUPPORTED, check
 from models.shared_buffer import READ_LATENCY, Req, SharedBufferModel, ideal_rate
 from verif.shared_buffer import myhdl_bench
 from verif.shared_buffer.env import BuggySharedBufferModel
