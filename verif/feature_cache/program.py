@@ -119,7 +119,8 @@ def make_program(params: dict, sched: dict, rng: random.Random) -> list:
             emit(("phase", [[n + rng.randrange(16 - n), beats(rng, 3, db)]], []))  # BAD_SLOT
             emit(("phase", [], [15]))                                             # BAD_SLOT
         s = rng.randrange(n)
-        emit(("phase", [[s, beats(rng, cap + 1 + rng.randrange(3), db)]], []))    # OVERFLOW
+        emit(("phase", [[s, beats(rng, cap + 1, db)]], []))                       # OVERFLOW
+        emit(("phase", [[s, beats(rng, cap + 2 + rng.randrange(3), db)]], []))    # OVERFLOW
         emit(("phase", [], [s]))                                                  # MISS
         emit(("phase", [[s, beats(rng, cap, db)]], []))                           # full
         emit(("phase", [], [s]))
@@ -140,3 +141,25 @@ def op_str(op) -> str:
         st = ", ".join(f"{s}:{len(b)}" for s, b in op[1])
         return f"phase(stores=[{st}], loads={op[2]})"
     return repr(op)
+
+
+def concurrent_program(params: dict, rng: random.Random) -> list:
+    """A store and a load streaming at the same time: slot 0 is stored and then
+    loaded while a long feature goes to another slot (a bad slot id when there is
+    one, so that SLOTS = 1 works too)."""
+    n, cap, db = params["SLOTS"], params["SLOT_WORDS"], params["DATA_BYTES"]
+    other = n if n < 16 else 1
+    length = 3 * cap if n < 16 else cap
+    return [("w", "POLICY", 4 << 16), ("step", 0),
+            ("phase", [[0, beats(rng, cap, db)]], []),
+            ("phase", [[other, beats(rng, length, db)]], [0]),
+            ("r", "STATE0"), ("r", "HIT_CNT")]
+
+
+CLOSURE_SCHEDULES = (
+    {"mode": "uniform", "interval": 3, "full_steps": [], "n_steps": 5,
+     "sizes": ["cap-1", "cap", "rand", "one"], "invalidate_at": 4, "refresh": True,
+     "errors": True},
+    {"mode": "bitmap", "interval": 1, "full_steps": [2, 3], "n_steps": 5,
+     "sizes": ["small", "cap-1"], "invalidate_at": -1, "refresh": True, "errors": False},
+)
