@@ -300,32 +300,53 @@ class FeatureCacheModel:
         # every other register is read-only: the write is accepted and ignored
 
 
-def waveform(slots: int = 2, data_bytes: int = 1, slot_words: int = 4) -> str:
-    """The README's ASCII waveform: a 3-beat store to slot 1 then a load of it, with
-    the cycle timing of the RTL (store response 1 cycle after tlast; load response 1
-    cycle after the request, data from the 3rd cycle after it, one beat per cycle)."""
+# Cycle timing of the RTL (ip/feature_cache design note), every consumer ready:
+ST_RESP_LATENCY = 1      # store response valid in the cycle after the tlast beat
+LD_RESP_LATENCY = 1      # load response valid in the cycle after the request is accepted
+LD_DATA_LATENCY = 3      # first m_axis beat 3 cycles after the request is accepted
+
+
+def waveform_rows(beats=(0xA0, 0xA1, 0xA2), slot: int = 1, ld_cycle: int = 5,
+                  n: int = 12, slots: int = 2, data_bytes: int = 1, slot_words: int = 4):
+    """(rows, store response, load response, loaded beats) of the README waveform: a
+    store of ``beats`` to ``slot`` from cycle 0, then a load request of it in cycle
+    ``ld_cycle``, every consumer ready; the timing is the constants above."""
     m = FeatureCacheModel(slots, data_bytes, slot_words, 1024)
-    beats = [0xA0, 0xA1, 0xA2]
-    rsp = m.store(1, beats)
-    lrsp, data = m.load(1)
-    n = 12
+    beats = list(beats)
+    rsp = m.store(slot, beats)
+    lrsp, data = m.load(slot)
+    L = len(beats)
+    d0 = ld_cycle + LD_DATA_LATENCY
     rows = {
-        "s_axis_tvalid": [1 if 0 <= c < 3 else 0 for c in range(n)],
-        "s_axis_tlast": [1 if c == 2 else 0 for c in range(n)],
-        "st_resp_valid": [1 if c == 3 else 0 for c in range(n)],
-        "s_ld_valid": [1 if c == 5 else 0 for c in range(n)],
-        "ld_resp_valid": [1 if c == 6 else 0 for c in range(n)],
-        "m_axis_tvalid": [1 if 8 <= c < 8 + len(data) else 0 for c in range(n)],
-        "m_axis_tlast": [1 if c == 7 + len(data) else 0 for c in range(n)],
+        "s_axis_tvalid": [int(c < L) for c in range(n)],
+        "s_axis_tlast": [int(c == L - 1) for c in range(n)],
+        "st_resp_valid": [int(c == L - 1 + ST_RESP_LATENCY) for c in range(n)],
+        "s_ld_valid": [int(c == ld_cycle) for c in range(n)],
+        "ld_resp_valid": [int(c == ld_cycle + LD_RESP_LATENCY) for c in range(n)],
+        "m_axis_tvalid": [int(d0 <= c < d0 + len(data)) for c in range(n)],
+        "m_axis_tlast": [int(c == d0 + len(data) - 1) for c in range(n)],
     }
+    return rows, rsp, lrsp, data
+
+
+def waveform(slots: int = 2, data_bytes: int = 1, slot_words: int = 4) -> str:
+    """The README's ASCII waveform (tests/test_feature_cache_property.py checks the
+    RTL against these rows cycle by cycle)."""
+    beats = [0xA0, 0xA1, 0xA2]
+    n = 12
+    rows, rsp, lrsp, data = waveform_rows(beats, n=n, slots=slots, data_bytes=data_bytes,
+                                          slot_words=slot_words)
     lines = ["cycle          " + "".join(f"{c:<4}" for c in range(n))]
     for k, v in rows.items():
         lines.append(f"{k:<15}" + "".join("‾‾‾‾" if b else "____" for b in v))
-    lines.append(f"s_axis_tdata   {'    '.join(f'{b:02X}' for b in beats)}   (tid=1)")
-    lines.append(f"st_resp        {rsp}   ld_resp {lrsp}")
-    lines.append("m_axis_tdata   " + " " * 32 + "    ".join(f"{b:02X}" for b in data)
-                 + "   (tdest=1)")
+    d0 = rows["m_axis_tvalid"].index(1)
+    lines.append("s_axis_tdata   " + "".join(f"{b:02X}  " for b in beats) + "(s_axis_tid = 1)")
+    lines.append("m_axis_tdata   " + " " * (4 * d0) + "".join(f"{b:02X}  " for b in data)
+                 + "(m_axis_tdest = 1)")
+    lines.append(f"st_resp: {rsp} in cycle {rows['st_resp_valid'].index(1)}; "
+                 f"ld_resp: {lrsp} in cycle {rows['ld_resp_valid'].index(1)}")
     return "\n".join(lines)
 
 
-__all__ = ["FeatureCacheModel", "Response", "Slot", "CODES", "check_config", "waveform"]
+__all__ = ["FeatureCacheModel", "Response", "Slot", "CODES", "check_config", "waveform",
+           "waveform_rows"]

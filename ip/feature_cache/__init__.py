@@ -1,7 +1,7 @@
 """Feature cache: DeepCache's cached U-Net features in on-chip slots, with the schedule
 decision (full compute vs retrieve) and hit / miss / stale accounting."""
 from ip.feature_cache.feature_cache import (IP, PARAMS, build, check, module_name,  # noqa: F401
-                                            regmap)
+                                            ports, regmap)
 
 # Documented supported parameter sets: Verilog for each is committed in generated/.
 # The degenerate SLOTS = 1, a non-power-of-two SLOTS = 3, the default, the narrowest

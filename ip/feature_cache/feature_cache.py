@@ -36,8 +36,11 @@ while the decision engine is busy or while a load is still reading the same slot
 (``st_resp_ready`` low).  So a store runs at one beat per cycle with zero stall cycles,
 and back-to-back features too, when the response consumer is ready.
 
-Load timing.  A request is accepted (``s_ld_ready``) when no load is issuing reads,
-no load response is held and the decision engine is idle.  At the accepting edge the
+Load timing.  A request is accepted (``s_ld_ready``) when no load is issuing reads
+(or its last read is issued in this cycle), no load response is held (or it is being
+accepted), the decision engine is idle, and no store of the same slot presents its
+first beat in that cycle (a store and a load of one slot never overlap: the store
+waits for the load's reads, the load waits one cycle for the store and then misses).  At the accepting edge the
 slot is classified from the VALID and FRESH bits (BAD_SLOT / MISS / STALE / HIT), the
 counters and LAST_LOAD update, and the response rises in the next cycle.  A HIT starts
 the read issuer: one read per cycle while the FIFO has room, counting the read in
@@ -47,8 +50,10 @@ beat per cycle with zero stall cycles: the first beat is on ``m_axis`` 3 cycles 
 the request is accepted, the last ``length + 2`` cycles after it.  Under backpressure
 the beat in the output register holds (``tvalid`` never depends on ``tready``) and
 the issuer waits: no beat is lost or repeated, and no bubble follows the release.  The
-next request is accepted in the cycle after the last read is issued, which puts one
-idle cycle between two back-to-back loaded features (measured by the benchmark).
+next request is accepted in the cycle the last read of the current one is issued
+(``s_ld_ready`` then depends on ``m_axis_tready`` through the FIFO room: a ready
+depending on a ready, never a valid), so back-to-back loaded features follow each
+other with no idle cycle (measured by the benchmark).
 An error response delivers no data at all: the issuer only starts on a HIT.
 
 Decision engine.  A STEP write (``step_we``) of ``t < STEPS`` sets CUR_STEP and makes
@@ -449,6 +454,7 @@ def feature_cache(clk, rst_n,
     ld_code_q = Signal(intbv(0)[3:])
     ld_rslot_q = Signal(intbv(0)[SID_W:])
     ld_fire = Signal(bool(0))
+    ld_last_rd = Signal(bool(0))            # the last read of the current load is issued
     ld_code_s = Signal(intbv(0)[3:])
     hit_q = Signal(bool(0))
     miss_q = Signal(bool(0))
@@ -591,7 +597,14 @@ def feature_cache(clk, rst_n,
     # --- load -----------------------------------------------------------------------
     @always_comb
     def ld_comb():
-        rdy = not ld_act_q and not ld_rv_q and not dec_busy_q
+        # The next request is taken in the cycle the last read of the current one is
+        # issued, so back-to-back loaded features leave no idle cycle on m_axis.
+        # A request for the slot whose store starts in this very cycle waits one cycle
+        # (and then misses: the first beat clears VALID), so a load never reads a slot
+        # that is being rewritten.
+        rdy = ((not ld_act_q or ld_last_rd) and not dec_busy_q
+               and (not ld_rv_q or ld_resp_ready)
+               and not (s_axis_tvalid and not st_act_q and s_axis_tid == s_ld_slot))
         s_ld_ready.next = rdy
         ld_fire.next = s_ld_valid and rdy
         if s_ld_slot > NSM1:
@@ -609,6 +622,7 @@ def feature_cache(clk, rst_n,
         # issue a read while the FIFO has room for it and the read in flight
         room = (f_cnt_q + rd_v_q) <= 1 or (f_cnt_q + rd_v_q == 2 and m_axis_tready)
         rd_en.next = ld_act_q and room
+        ld_last_rd.next = ld_act_q and room and ld_left_q == 1
 
     if SB > 0:
         @always_comb
@@ -629,6 +643,11 @@ def feature_cache(clk, rst_n,
         hit_q.next = 0
         miss_q.next = 0
         stale_q.next = 0
+        if rd_en:
+            ld_idx_q.next = ld_idx_q + 1
+            ld_left_q.next = ld_left_q - 1
+            if ld_left_q == 1:
+                ld_act_q.next = 0
         if ld_fire:
             ld_rv_q.next = 1
             ld_code_q.next = ld_code_s
@@ -647,11 +666,6 @@ def feature_cache(clk, rst_n,
                 stale_q.next = 1
         elif ld_rv_q and ld_resp_ready:
             ld_rv_q.next = 0
-        if rd_en:
-            ld_idx_q.next = ld_idx_q + 1
-            ld_left_q.next = ld_left_q - 1
-            if ld_left_q == 1:
-                ld_act_q.next = 0
         rd_v_q.next = rd_en
         rd_last_q.next = rd_en and ld_left_q == 1
         rd_dest_q.next = ld_slot_q

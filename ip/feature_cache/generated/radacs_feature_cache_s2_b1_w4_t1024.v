@@ -180,6 +180,7 @@ reg [1:0] clr_vec;
 reg [1:0] lsel_vec;
 reg [3:0] st_rslot_q;
 reg [2:0] st_code_q;
+reg ld_last_rd;
 reg ld_rv_q;
 reg ld_fire;
 reg [2:0] ld_code_s;
@@ -187,6 +188,7 @@ reg f_pop;
 reg [1:0] f_cnt_q;
 reg rd_v_q;
 reg rd_en;
+reg [2:0] ld_left_q;
 wire [2:0] rd_addr;
 reg [1:0] ld_idx_q;
 reg [7:0] rd_data_q;
@@ -197,7 +199,6 @@ reg [2:0] ld_code_q;
 reg [3:0] ld_rslot_q;
 reg [2:0] last_code_q;
 reg [3:0] last_slot_q;
-reg [2:0] ld_left_q;
 reg [2:0] req_len;
 reg rd_last_q;
 reg [3:0] rd_dest_q;
@@ -1313,9 +1314,9 @@ always @(posedge clk) begin: slot_bits
 end
 
 
-always @(fresh16, s_ld_valid, dec_busy_q, valid16, ld_act_q, s_ld_slot, ld_rv_q) begin: ld_comb
+always @(fresh16, ld_last_rd, s_ld_valid, ld_resp_ready, s_axis_tid, s_axis_tvalid, st_act_q, dec_busy_q, valid16, ld_act_q, s_ld_slot, ld_rv_q) begin: ld_comb
     reg rdy;
-    rdy = ((!ld_act_q) && (!ld_rv_q) && (!dec_busy_q));
+    rdy = (((!ld_act_q) || ld_last_rd) && (!dec_busy_q) && ((!ld_rv_q) || ld_resp_ready) && (!(s_axis_tvalid && (!st_act_q) && (s_axis_tid == s_ld_slot))));
     s_ld_ready = rdy;
     ld_fire = (s_ld_valid && rdy);
     if ((s_ld_slot > 1)) begin
@@ -1333,11 +1334,12 @@ always @(fresh16, s_ld_valid, dec_busy_q, valid16, ld_act_q, s_ld_slot, ld_rv_q)
 end
 
 
-always @(f_cnt_q, m_axis_tready, rd_v_q, ld_act_q) begin: fifo_comb
+always @(ld_act_q, m_axis_tready, rd_v_q, f_cnt_q, ld_left_q) begin: fifo_comb
     reg room;
     f_pop = ((f_cnt_q != 0) && m_axis_tready);
     room = (((f_cnt_q + rd_v_q) <= 1) || (((f_cnt_q + rd_v_q) == 2) && m_axis_tready));
     rd_en = (ld_act_q && room);
+    ld_last_rd = (ld_act_q && room && (ld_left_q == 1));
 end
 
 
@@ -1358,11 +1360,11 @@ always @(posedge clk) begin: ld_seq
         stale_cnt_q <= 0;
         ld_code_q <= 0;
         stale_q <= 0;
+        ld_idx_q <= 0;
+        ld_act_q <= 0;
+        ld_rslot_q <= 0;
         last_code_q <= 0;
         last_slot_q <= 0;
-        ld_rslot_q <= 0;
-        ld_act_q <= 0;
-        ld_idx_q <= 0;
         ld_slot_q <= 0;
         rd_dest_q <= 0;
         rd_v_q <= 0;
@@ -1377,6 +1379,13 @@ always @(posedge clk) begin: ld_seq
         hit_q <= 0;
         miss_q <= 0;
         stale_q <= 0;
+        if (rd_en) begin
+            ld_idx_q <= (ld_idx_q + 1);
+            ld_left_q <= (ld_left_q - 1);
+            if ((ld_left_q == 1)) begin
+                ld_act_q <= 0;
+            end
+        end
         if (ld_fire) begin
             ld_rv_q <= 1;
             ld_code_q <= ld_code_s;
@@ -1401,13 +1410,6 @@ always @(posedge clk) begin: ld_seq
         end
         else if ((ld_rv_q && ld_resp_ready)) begin
             ld_rv_q <= 0;
-        end
-        if (rd_en) begin
-            ld_idx_q <= (ld_idx_q + 1);
-            ld_left_q <= (ld_left_q - 1);
-            if ((ld_left_q == 1)) begin
-                ld_act_q <= 0;
-            end
         end
         rd_v_q <= rd_en;
         rd_last_q <= (rd_en && (ld_left_q == 1));
