@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "ip.common.formal",
     "verif.common.regress",
     "verif.common.mmu_bench",  # bench mmu (HMMU/LMMU RTL vs cycle model on a workload)
+    "verif.feature_cache.bench",  # bench feature_cache (stream throughput)
     "models.cli",    # workload, deepcache, asyncdiff
     "models.plan",   # plan, plot (DU-NE scheduler over the cost model)
 )
