@@ -67,11 +67,11 @@ def test_rtl_runs_deepcache_schedules():
     """Whole DeepCache runs (uniform and quad-in-bitmap) through the bench."""
     p = SETS[1]
     rng = random.Random(7)
-    full, _ = deepcache.quad_schedule(12, 3)
+    full, _ = deepcache.quad_schedule(16, 3)
     for sched in ({"mode": "uniform", "interval": 3, "full_steps": [], "n_steps": 8,
                    "sizes": ["cap", "rand"], "invalidate_at": 5, "refresh": True,
                    "errors": True},
-                  {"mode": "bitmap", "interval": 1, "full_steps": full, "n_steps": 12,
+                  {"mode": "bitmap", "interval": 1, "full_steps": full, "n_steps": 16,
                    "sizes": ["small"], "invalidate_at": -1, "refresh": True, "errors": False}):
         assert myhdl_bench.run(p, make_program(p, sched, rng), seed=3) == []
 
