@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import importlib
 
-IPS = ("arbiter", "axi", "pe_array", "hmmu", "lmmu", "shared_buffer")
+IPS = ("arbiter", "axi", "pe_array", "hmmu", "lmmu", "shared_buffer", "feature_cache")
 
 
 def get(name: str):

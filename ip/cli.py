@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "verif.common.regress",
     "verif.common.mmu_bench",  # bench mmu (HMMU/LMMU RTL vs cycle model on a workload)
     "verif.shared_buffer.bench",  # bench shared_buffer (accesses per cycle vs min(P, B))
+    "verif.feature_cache.bench",  # bench feature_cache (stream throughput)
     "models.cli",    # workload, deepcache, asyncdiff
     "models.plan",   # plan, plot (DU-NE scheduler over the cost model)
 )

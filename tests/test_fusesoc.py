@@ -82,7 +82,7 @@ def test_fusesoc_available():
 
 # The IP cores given the static checks: every IP of ip.IPS (each has a core in fusesoc/,
 # test_umbrella_core_covers_every_ip).
-STATIC_CORES = ("arbiter", "axi", "pe_array", "hmmu", "lmmu", "shared_buffer")
+STATIC_CORES = ("arbiter", "axi", "pe_array", "hmmu", "lmmu", "shared_buffer", "feature_cache")
 
 
 @pytest.mark.parametrize("name", STATIC_CORES)
