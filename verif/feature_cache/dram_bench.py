@@ -48,7 +48,8 @@ class Result:
     cycles: int = 0                        # first beat offered / command .. done
     stalls: int = 0                        # cycles the stream waited on the block
     aw: list = field(default_factory=list)  # write bursts (addr, beats)
-    first: int = 0                         # load: cycles from the command to the first beat
+    first: int = -1                        # cycle (from the op start) of the first beat
+    last: int = -1                         # ... and of the last beat (tlast)
 
 
 RESET = -2   # Result.code of an op cut by a reset
@@ -150,7 +151,7 @@ def run(params: dict, ops: list, mem: bytearray, *, seed: int = 0, stall: float 
         for op in ops:
             st["aw"] = []
             r = Result(code=-1)
-            c0 = st["cycle"]
+            t = 0   # cycles of this op, counted by the stimulus itself
             if isinstance(op, Store):
                 s["st_base"].next = op.base // b
                 s["st_cap"].next = op.cap
@@ -165,10 +166,15 @@ def run(params: dict, ops: list, mem: bytearray, *, seed: int = 0, stall: float 
                     elif k >= len(op.beats):
                         s["s_axis_tvalid"].next = 0
                     yield s["clk"].posedge
-                    if op.reset_after is not None and st["cycle"] - c0 >= op.reset_after:
+                    t += 1
+                    if op.reset_after is not None and t >= op.reset_after:
                         r.code = RESET
                         break
                     if s["s_axis_tvalid"] and s["s_axis_tready"]:
+                        if k == 0:
+                            r.first = t
+                        if s["s_axis_tlast"]:
+                            r.last = t
                         k += 1
                     elif s["s_axis_tvalid"]:
                         r.stalls += 1
@@ -183,7 +189,8 @@ def run(params: dict, ops: list, mem: bytearray, *, seed: int = 0, stall: float 
                 while True:
                     s["m_axis_tready"].next = not stalled()
                     yield s["clk"].posedge
-                    if op.reset_after is not None and st["cycle"] - c0 >= op.reset_after:
+                    t += 1
+                    if op.reset_after is not None and t >= op.reset_after:
                         r.code = RESET
                         s["ld_cmd_valid"].next = 0
                         break
@@ -191,7 +198,9 @@ def run(params: dict, ops: list, mem: bytearray, *, seed: int = 0, stall: float 
                         s["ld_cmd_valid"].next = 0
                     if s["m_axis_tvalid"] and s["m_axis_tready"]:
                         if not r.beats:
-                            r.first = st["cycle"] - c0
+                            r.first = t
+                        if s["m_axis_tlast"]:
+                            r.last = t
                         r.beats.append((int(s["m_axis_tdata"]), bool(s["m_axis_tlast"])))
                     elif s["m_axis_tready"] and r.beats and len(r.beats) < op.length:
                         r.stalls += 1   # the sink was ready, the block had no beat
@@ -199,7 +208,7 @@ def run(params: dict, ops: list, mem: bytearray, *, seed: int = 0, stall: float 
                         r.code = int(s["ld_done_code"])
                         break
                 s["m_axis_tready"].next = 0
-            r.cycles = st["cycle"] - c0
+            r.cycles = t
             r.aw = list(st["aw"])
             results.append(r)
             if r.code == RESET:

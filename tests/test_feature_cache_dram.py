@@ -1,0 +1,232 @@
+"""The feature cache's DRAM datapath (ip/feature_cache/dram_path.py, BACKING=dram)
+against its golden model (models/feature_cache_dram.py) in MyHDL's simulator
+(verif/feature_cache/dram_bench.py): parameter checks, Hypothesis property test with
+shrinking (random idle/backpressure on the streams and on every AXI channel, SLVERR
+regions), a directed corpus that must hit every DRAM coverage bin (chunk boundary,
+4 KiB crossing, capacity boundary, AXI error on store and load, reset mid-store and
+mid-load), the injected-bug test, Verilog lint, and the SD1.5 branch-0 feature
+(1,310,720 bytes) stored and loaded (slow; a scaled-down copy runs by default).
+
+Not yet covered here (see ip/feature_cache/README.md, "DRAM backing"): the datapath is
+not integrated into feature_cache.py, so there is no pyuvm/cocotb run of it on Icarus
+or Verilator yet.
+"""
+from __future__ import annotations
+
+import random
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ip.feature_cache import dram_path
+from models import feature_cache_dram as dm
+from verif.feature_cache import dram_bench as db
+from verif.feature_cache.dram_bench import Load, Store
+
+MEM = 1 << 15
+SETS = [
+    {"DATA_BYTES": 16, "MAX_BURST": 16, "OUTSTANDING": 4, "CHUNK": 8, "STAGE": 16},
+    {"DATA_BYTES": 4, "MAX_BURST": 4, "OUTSTANDING": 2, "CHUNK": 4, "STAGE": 8},
+    {"DATA_BYTES": 8, "MAX_BURST": 5, "OUTSTANDING": 1, "CHUNK": 16, "STAGE": 32},
+]
+ERRS = [frozenset(), frozenset({0x1F}), frozenset({0x30, 0x41})]
+
+
+def _region(op, b):
+    base = op.base - op.base % b
+    return base, base + op.cap * b
+
+
+def check(params, ops, seed, stall, err, model=dm):
+    """Run ``ops`` on the RTL and the model; assert they agree everywhere.  Memory is
+    compared byte for byte over the whole 32 KiB, so a write outside a store's region
+    fails; only the region of a store cut by a reset is free (its content is
+    unspecified)."""
+    b = params["DATA_BYTES"]
+    rng = random.Random(seed)
+    mem = bytearray(rng.randbytes(MEM))
+    exp = bytearray(mem)
+    res, viol = db.run(params, ops, mem, seed=seed, stall=stall, err=err)
+    assert not viol, viol
+    assert len(res) == len(ops), "an operation never finished"
+    bad = lambda a: (a // 256) in err  # noqa: E731
+    free = []
+    for op, r in zip(ops, res):
+        if r.code == db.RESET:
+            if isinstance(op, Store):
+                free.append(_region(op, b))
+            continue
+        if isinstance(op, Store):
+            assert (r.code, r.length) == model.store(exp, op.base, op.cap, op.beats, b, bad,
+                                                     op.drop), (op, r)
+        else:
+            code, beats = model.load(exp, op.base, op.length, b, bad)
+            want = [(v, i == op.length - 1) for i, v in enumerate(beats)]
+            assert r.code == code and r.beats == want, (op, r.code, code)
+    for lo, hi in free:
+        exp[lo:hi] = mem[lo:hi]
+    assert bytes(mem) == bytes(exp), "DRAM differs from the model (outside a region?)"
+    return res
+
+
+# --------------------------------------------------------------------- parameters
+
+@pytest.mark.parametrize("bad,name", [({"DATA_BYTES": 1}, "DATA_BYTES"),
+                                      ({"DATA_BYTES": 2}, "DATA_BYTES"),
+                                      ({"DATA_BYTES": 32}, "DATA_BYTES"),
+                                      ({"CHUNK": 12}, "CHUNK"),
+                                      ({"STAGE": 24}, "STAGE"),
+                                      ({"CHUNK": 64, "STAGE": 64}, "STAGE"),
+                                      ({"MAX_BURST": 0}, "MAX_BURST"),
+                                      ({"OUTSTANDING": 17}, "OUTSTANDING")])
+def test_illegal_parameters(bad, name):
+    with pytest.raises(ValueError, match=name):
+        dram_path.check(bad)
+
+
+# ------------------------------------------------------------------ property test
+
+@st.composite
+def programs(draw, p):
+    b, ch = p["DATA_BYTES"], p["CHUNK"]
+    ops, stored = [], []
+    for _ in range(draw(st.integers(1, 4))):
+        if stored and draw(st.booleans()):
+            base, n = draw(st.sampled_from(stored))
+            ops.append(Load(base, draw(st.sampled_from([n, max(1, n - 1), 1]))))
+            continue
+        page = draw(st.sampled_from([0x1000, 0x2000, 0x4000, 0x5000]))
+        base = page + draw(st.integers(-2 * ch, 3)) * b
+        cap = draw(st.integers(1, 3 * ch))
+        n = draw(st.sampled_from([cap, cap + 1, max(1, cap - 1), ch, 1,
+                                  draw(st.integers(1, 3 * ch + 2))]))
+        beats = [draw(st.integers(0, (1 << 8 * b) - 1)) for _ in range(n)]
+        drop = draw(st.integers(0, 9)) == 0
+        ops.append(Store(base, cap, beats, drop))
+        if not drop:
+            stored.append((base, min(n, cap)))
+    return ops
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.sampled_from(SETS), st.data(), st.integers(0, 2**31),
+       st.sampled_from([0.0, 0.3, 0.7]), st.sampled_from(ERRS))
+def test_rtl_matches_model(params, data, seed, stall, err):
+    check(params, data.draw(programs(params)), seed, stall, err)
+
+
+@pytest.mark.slow
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(SETS), st.data(), st.integers(0, 2**31),
+       st.sampled_from([0.0, 0.3, 0.7]), st.sampled_from(ERRS))
+def test_rtl_matches_model_deep(params, data, seed, stall, err):
+    check(params, data.draw(programs(params)), seed, stall, err)
+
+
+# ------------------------------------------------------- directed corpus, coverage
+
+def corpus(p, seed):
+    """Ops that hit every bin of dram_bench.BINS (with ERRS[1] = SLVERR at 0x1F00)."""
+    b, ch = p["DATA_BYTES"], p["CHUNK"]
+    rng = random.Random(seed)
+
+    def data(n):
+        return [rng.getrandbits(8 * b) for _ in range(n)]
+    page = 0x1000
+    return [
+        Store(0x4000, 2 * ch, data(2 * ch)),                 # chunk boundary, cap exact
+        Load(0x4000, 2 * ch),
+        Store(0x5000 - ch * b, 3 * ch, data(2 * ch + 3)),    # 4 KiB crossing, tail
+        Load(0x5000 - ch * b, 2 * ch + 3),                   # load crossing 4 KiB
+        Store(0x6000, ch + 1, data(ch + 2)),                 # cap + 1: overflow
+        Load(0x6000, 1),
+        Store(0x7000, 4, data(3), drop=True),                # bad slot: nothing written
+        Store(page + 0xF00 - 2 * b, 4, data(4)),             # runs into SLVERR block 0x1F
+        Load(page + 0xF00 - 2 * b, 4),                       # data, then the error: padded
+        Store(0x2000, 4 * ch, data(4 * ch), reset_after=ch),  # reset mid-store
+        Store(0x3000, 2 * ch, data(2 * ch)),
+        Load(0x3000, 2 * ch, reset_after=4),                 # reset mid-load
+        Load(0x3000, 2 * ch),
+    ]
+
+
+@pytest.mark.parametrize("k", range(len(SETS)))
+def test_directed_corpus_covers_every_bin(k, radacs_seed):
+    p = SETS[k]
+    ops = corpus(p, radacs_seed)
+    print(f"dram corpus seed {radacs_seed}")
+    res = check(p, ops, radacs_seed, 0.3, ERRS[1])
+    holes = set(db.BINS) - db.coverage(p, ops, res, ERRS[1])
+    assert not holes, f"coverage holes: {sorted(holes)}"
+
+
+class _BuggyModel:
+    """The model with an off-by-one capacity (cap + 1 beats fit): must be caught."""
+    AXI_ERR = dm.AXI_ERR
+
+    @staticmethod
+    def store(mem, base, cap, beats, b, err=lambda a: False, drop=False):
+        return dm.store(mem, base, cap + 1, beats, b, err, drop)
+
+    load = staticmethod(dm.load)
+
+
+def test_scoreboard_catches_injected_bug(radacs_seed):
+    p = SETS[0]
+    with pytest.raises(AssertionError):
+        check(p, corpus(p, radacs_seed)[:6], radacs_seed, 0.0, frozenset(), model=_BuggyModel)
+
+
+# ------------------------------------------------------------------------- lint
+
+def test_generated_verilog_lint_clean():
+    from ip.cli import lint_files
+    from myhdl import ToVerilogWarning  # noqa: F401
+    import warnings
+    d = tempfile.mkdtemp()
+    inst, _ = dram_path.build(SETS[0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        inst.convert(hdl="Verilog", path=d, name="radacs_feature_cache_dram_path_b16",
+                     testbench=False)
+    vlt = Path(dram_path.__file__).with_name("dram_path.vlt")
+    assert lint_files([Path(d) / "radacs_feature_cache_dram_path_b16.v"], vlt) == []
+
+
+# ------------------------------------------------------------------ SD1.5 feature
+
+SD15 = {"DATA_BYTES": 16, "MAX_BURST": 16, "OUTSTANDING": 4, "CHUNK": 64, "STAGE": 128}
+SD15_BYTES = 320 * 64 * 64          # SD1.5 branch-0 feature, int8
+
+
+def _roundtrip(nbytes, seed):
+    b = SD15["DATA_BYTES"]
+    n = nbytes // b
+    rng = random.Random(seed)
+    beats = [rng.getrandbits(8 * b) for _ in range(n)]
+    base = 0x1000
+    mem = bytearray(base + n * b + 0x1000)
+    guard = bytes(mem)
+    res, viol = db.run(SD15, [Store(base, n, beats), Load(base, n)], mem, seed=seed,
+                       max_cycles=10 * n + 10000)
+    assert not viol
+    (st_, ld) = res
+    assert (st_.code, st_.length) == (dm.OK, n)
+    assert ld.code == dm.OK and [v for v, _ in ld.beats] == beats
+    assert [t for _, t in ld.beats].count(True) == 1 and ld.beats[-1][1]
+    assert mem[:base] == guard[:base] and mem[base + n * b:] == guard[base + n * b:]
+    return st_, ld
+
+
+def test_sd15_scaled_down(radacs_seed):
+    """1/64 of the SD1.5 feature (20,480 bytes, 1280 beats) through the SD1.5 set."""
+    _roundtrip(SD15_BYTES // 64, radacs_seed)
+
+
+@pytest.mark.slow
+def test_sd15_branch0_feature(radacs_seed):
+    """The whole SD1.5 branch-0 feature: 320x64x64 bytes = 81,920 beats of 16 bytes."""
+    _roundtrip(SD15_BYTES, radacs_seed)
