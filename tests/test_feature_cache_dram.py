@@ -51,7 +51,8 @@ def check(params, ops, seed, stall, err, model=dm):
     exp = bytearray(mem)
     res, viol = db.run(params, ops, mem, seed=seed, stall=stall, err=err)
     assert not viol, viol
-    assert len(res) == len(ops), "an operation never finished"
+    ops = db.flat(ops)
+    assert len(res) == len(ops) and all(r.code != -1 for r in res), "an op never finished"
     bad = lambda a: (a // 256) in err  # noqa: E731
     free = []
     for op, r in zip(ops, res):
@@ -94,20 +95,27 @@ def programs(draw, p):
     b, ch = p["DATA_BYTES"], p["CHUNK"]
     ops, stored = [], []
     for _ in range(draw(st.integers(1, 4))):
-        if stored and draw(st.booleans()):
-            base, n = draw(st.sampled_from(stored))
-            ops.append(Load(base, draw(st.sampled_from([n, max(1, n - 1), 1]))))
-            continue
-        page = draw(st.sampled_from([0x1000, 0x2000, 0x4000, 0x5000]))
+        kind = draw(st.sampled_from(["store", "load", "both"])) if stored else "store"
+        if kind != "store":
+            lpage, base, n = draw(st.sampled_from(stored))
+            ld = Load(base, draw(st.sampled_from([n, max(1, n - 1), 1])))
+            if kind == "load":
+                ops.append(ld)
+                continue
+        pages = [0x1000, 0x2000, 0x4000, 0x5000]
+        if kind == "both":    # a store and a load at once, on disjoint regions
+            pages.remove(lpage)
+        page = draw(st.sampled_from(pages))
         base = page + draw(st.integers(-2 * ch, 3)) * b
         cap = draw(st.integers(1, 3 * ch))
         n = draw(st.sampled_from([cap, cap + 1, max(1, cap - 1), ch, 1,
                                   draw(st.integers(1, 3 * ch + 2))]))
         beats = [draw(st.integers(0, (1 << 8 * b) - 1)) for _ in range(n)]
         drop = draw(st.integers(0, 9)) == 0
-        ops.append(Store(base, cap, beats, drop))
+        op = Store(base, cap, beats, drop)
+        ops.append((op, ld) if kind == "both" else op)
         if not drop:
-            stored.append((base, min(n, cap)))
+            stored.append((page, base, min(n, cap)))
     return ops
 
 
@@ -148,7 +156,8 @@ def corpus(p, seed):
         Load(page + 0xF00 - 2 * b, 4),                       # data, then the error: padded
         Store(0x2000, 4 * ch, data(4 * ch), reset_after=ch),  # reset mid-store
         Store(0x3000, 2 * ch, data(2 * ch)),
-        Load(0x3000, 2 * ch, reset_after=4),                 # reset mid-load
+        (Store(0x6800, 3 * ch, data(3 * ch)), Load(0x4000, 2 * ch)),   # at once
+        Load(0x3000, 2 * ch, reset_after=ch + 6),            # reset mid-load
         Load(0x3000, 2 * ch),
     ]
 

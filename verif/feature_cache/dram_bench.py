@@ -57,7 +57,8 @@ RESET = -2   # Result.code of an op cut by a reset
 
 def run(params: dict, ops: list, mem: bytearray, *, seed: int = 0, stall: float = 0.0,
         err: frozenset = frozenset(), max_cycles: int = 2000000):
-    """Run ``ops``; return ``([Result], AXI rule violations)``.  An op with
+    """Run ``ops``; return ``([Result], AXI rule violations)``.  An item of ``ops`` may be
+    a tuple ``(Store, Load)``: both run at once (on disjoint regions).  An op with
     ``reset_after`` is cut by a 2-cycle reset (code RESET); the slave forgets its
     queues (the memory keeps what was written) and the next op starts after it."""
     p = check(params)
@@ -141,6 +142,98 @@ def run(params: dict, ops: list, mem: bytearray, *, seed: int = 0, stall: float 
                 s["m_axi_rresp"].next = 2 if bad else 0
                 s["m_axi_rlast"].next = arq[0][1] == 1
 
+    jobs = {"st": None, "ld": None}   # the op each driver runs now: (op, Result)
+
+    def pulse_reset():
+        s["rst_n"].next = 0
+        s["s_axis_tvalid"].next = 0
+        s["ld_cmd_valid"].next = 0
+        s["m_axis_tready"].next = 0
+        for _ in range(2):
+            yield s["clk"].posedge
+        s["rst_n"].next = 1
+        yield s["clk"].posedge
+
+    @instance
+    def store_driver():
+        while True:
+            yield s["clk"].posedge
+            if jobs["st"] is None:
+                continue
+            op, r = jobs["st"]
+            t = 0   # cycles of this op, counted by the driver itself
+            s["st_base"].next = op.base // b
+            s["st_cap"].next = op.cap
+            s["st_drop"].next = op.drop
+            k = 0
+            while True:
+                if k < len(op.beats) and (not s["s_axis_tvalid"] or s["s_axis_tready"]):
+                    s["s_axis_tvalid"].next = not stalled()
+                    s["s_axis_tdata"].next = op.beats[k]
+                    s["s_axis_tlast"].next = k == len(op.beats) - 1
+                elif k >= len(op.beats):
+                    s["s_axis_tvalid"].next = 0
+                yield s["clk"].posedge
+                t += 1
+                if op.reset_after is not None and t >= op.reset_after:
+                    r.code = RESET
+                    break
+                if s["s_axis_tvalid"] and s["s_axis_tready"]:
+                    if k == 0:
+                        r.first = t
+                    if s["s_axis_tlast"]:
+                        r.last = t
+                    k += 1
+                elif s["s_axis_tvalid"]:
+                    r.stalls += 1
+                if s["st_done"]:
+                    r.code, r.length = int(s["st_done_code"]), int(s["st_done_len"])
+                    break
+            s["s_axis_tvalid"].next = 0
+            r.cycles = t
+            r.aw = list(st["aw"])
+            if r.code == RESET:
+                yield from pulse_reset()
+            jobs["st"] = None
+
+    @instance
+    def load_driver():
+        while True:
+            yield s["clk"].posedge
+            if jobs["ld"] is None:
+                continue
+            op, r = jobs["ld"]
+            t = 0
+            s["ld_base"].next = op.base // b
+            s["ld_len"].next = op.length
+            s["ld_cmd_valid"].next = 1
+            while True:
+                s["m_axis_tready"].next = not stalled()
+                yield s["clk"].posedge
+                t += 1
+                if op.reset_after is not None and t >= op.reset_after:
+                    r.code = RESET
+                    s["ld_cmd_valid"].next = 0
+                    break
+                if s["ld_cmd_valid"] and s["ld_cmd_ready"]:
+                    s["ld_cmd_valid"].next = 0
+                if s["m_axis_tvalid"] and s["m_axis_tready"]:
+                    if not r.beats:
+                        r.first = t
+                    if s["m_axis_tlast"]:
+                        r.last = t
+                    r.beats.append((int(s["m_axis_tdata"]), bool(s["m_axis_tlast"])))
+                elif s["m_axis_tready"] and r.beats and len(r.beats) < op.length:
+                    r.stalls += 1   # the sink was ready, the block had no beat
+                if s["ld_done"]:
+                    r.code = int(s["ld_done_code"])
+                    break
+            s["m_axis_tready"].next = 0
+            r.cycles = t
+            if r.code == RESET:
+                yield from pulse_reset()
+            jobs["ld"] = None
+
     @instance
     def stimulus():
         s["rst_n"].next = 0
@@ -148,95 +241,24 @@ def run(params: dict, ops: list, mem: bytearray, *, seed: int = 0, stall: float 
             yield s["clk"].posedge
         s["rst_n"].next = 1
         yield s["clk"].posedge
-        for op in ops:
+        for item in ops:
+            group = item if isinstance(item, tuple) else (item,)
             st["aw"] = []
-            r = Result(code=-1)
-            t = 0   # cycles of this op, counted by the stimulus itself
-            if isinstance(op, Store):
-                s["st_base"].next = op.base // b
-                s["st_cap"].next = op.cap
-                s["st_drop"].next = op.drop
-                k = 0
-                while True:
-                    if k < len(op.beats) and (not s["s_axis_tvalid"] or s["s_axis_tready"]):
-                        go = not stalled()
-                        s["s_axis_tvalid"].next = go
-                        s["s_axis_tdata"].next = op.beats[k]
-                        s["s_axis_tlast"].next = k == len(op.beats) - 1
-                    elif k >= len(op.beats):
-                        s["s_axis_tvalid"].next = 0
-                    yield s["clk"].posedge
-                    t += 1
-                    if op.reset_after is not None and t >= op.reset_after:
-                        r.code = RESET
-                        break
-                    if s["s_axis_tvalid"] and s["s_axis_tready"]:
-                        if k == 0:
-                            r.first = t
-                        if s["s_axis_tlast"]:
-                            r.last = t
-                        k += 1
-                    elif s["s_axis_tvalid"]:
-                        r.stalls += 1
-                    if s["st_done"]:
-                        r.code, r.length = int(s["st_done_code"]), int(s["st_done_len"])
-                        break
-                s["s_axis_tvalid"].next = 0
-            else:
-                s["ld_base"].next = op.base // b
-                s["ld_len"].next = op.length
-                s["ld_cmd_valid"].next = 1
-                while True:
-                    s["m_axis_tready"].next = not stalled()
-                    yield s["clk"].posedge
-                    t += 1
-                    if op.reset_after is not None and t >= op.reset_after:
-                        r.code = RESET
-                        s["ld_cmd_valid"].next = 0
-                        break
-                    if s["ld_cmd_valid"] and s["ld_cmd_ready"]:
-                        s["ld_cmd_valid"].next = 0
-                    if s["m_axis_tvalid"] and s["m_axis_tready"]:
-                        if not r.beats:
-                            r.first = t
-                        if s["m_axis_tlast"]:
-                            r.last = t
-                        r.beats.append((int(s["m_axis_tdata"]), bool(s["m_axis_tlast"])))
-                    elif s["m_axis_tready"] and r.beats and len(r.beats) < op.length:
-                        r.stalls += 1   # the sink was ready, the block had no beat
-                    if s["ld_done"]:
-                        r.code = int(s["ld_done_code"])
-                        break
-                s["m_axis_tready"].next = 0
-            r.cycles = t
-            r.aw = list(st["aw"])
-            results.append(r)
-            if r.code == RESET:
-                s["rst_n"].next = 0
-                s["s_axis_tvalid"].next = 0
-                s["m_axis_tready"].next = 0
-                for _ in range(2):
-                    yield s["clk"].posedge
-                s["rst_n"].next = 1
+            for op in group:
+                r = Result(code=-1)
+                jobs["st" if isinstance(op, Store) else "ld"] = (op, r)
+                results.append(r)
+            while jobs["st"] is not None or jobs["ld"] is not None:
                 yield s["clk"].posedge
         raise StopSimulation("done")
 
-    Simulation(inst, clock, slave, stimulus).run(quiet=True)
+    Simulation(inst, clock, slave, store_driver, load_driver, stimulus).run(quiet=True)
     return results, st["viol"]
 
 
-def expect(params: dict, ops: list, mem: bytearray, err: frozenset):
-    """The model's results for ``ops`` (mem is updated to the expected image)."""
-    b = params["DATA_BYTES"]
-    bad = lambda a: (a // 256) in err  # noqa: E731
-    out = []
-    for op in ops:
-        if isinstance(op, Store):
-            out.append(dm.store(mem, op.base, op.cap, op.beats, b, bad, op.drop))
-        else:
-            code, beats = dm.load(mem, op.base, op.length, b, bad)
-            out.append((code, [(v, i == op.length - 1) for i, v in enumerate(beats)]))
-    return out
+def flat(ops: list) -> list:
+    """The ops in result order (a concurrent pair counts as its two ops)."""
+    return [op for item in ops for op in (item if isinstance(item, tuple) else (item,))]
 
 
 def coverage(params: dict, ops: list, results: list, err: frozenset) -> set:
@@ -244,9 +266,14 @@ def coverage(params: dict, ops: list, results: list, err: frozenset) -> set:
     b, ch = params["DATA_BYTES"], params["CHUNK"]
     bad = lambda a: (a // 256) in err  # noqa: E731
     hit = set()
-    for op, r in zip(ops, results):
+    if any(isinstance(x, tuple) for x in ops):
+        hit.add("store_and_load_at_once")
+    for op, r in zip(flat(ops), results):
         if r.code == RESET:
-            hit.add("reset_mid_store" if isinstance(op, Store) else "reset_mid_load")
+            if isinstance(op, Store):
+                hit.add("reset_mid_store")
+            elif 0 < len(r.beats) < op.length:
+                hit.add("reset_mid_load")     # some beats out, not all
             continue
         if isinstance(op, Store):
             n = len(op.beats)
@@ -283,4 +310,4 @@ def coverage(params: dict, ops: list, results: list, err: frozenset) -> set:
 BINS = ("store_ok", "store_overflow", "store_drop", "store_axi_err", "chunk_boundary",
         "multi_chunk", "tail_chunk", "cap_exact", "cap_plus_one", "store_4k_cross",
         "burst_at_page", "load_ok", "load_axi_err", "load_err_after_data", "load_4k_cross",
-        "load_one_beat", "reset_mid_store", "reset_mid_load")
+        "load_one_beat", "reset_mid_store", "reset_mid_load", "store_and_load_at_once")
