@@ -105,6 +105,262 @@ def cap_width(data_bytes: int) -> int:
 
 
 @block
+def wr_pingpong(clk, rst_n, cmd_valid, cmd_ready, cmd_addr, cmd_bytes, cmd_nbeats, idle, err,
+                m_axi_awid, m_axi_awaddr, m_axi_awlen, m_axi_awsize, m_axi_awburst,
+                m_axi_awvalid, m_axi_awready,
+                m_axi_wdata, m_axi_wstrb, m_axi_wlast, m_axi_wvalid, m_axi_wready,
+                m_axi_bid, m_axi_bresp, m_axi_bvalid, m_axi_bready,
+                s_axis_tdata, s_axis_tvalid, s_axis_tready,
+                *, DATA_BYTES, MAX_BURST, OUTSTANDING, NB_W):
+    """Two ``axi_wr`` masters on one AXI4 write port, taking the chunks in turn.
+
+    ``axi_wr`` holds ``cmd_ready`` low until its last B, so one master alone idles
+    between chunks; two in ping-pong overlap chunk ``k``'s B wait with chunk ``k+1``.
+    Chunk ``k`` goes to master ``k mod 2``; AXI4 (one ID, no WID) needs W in AW order
+    and answers B in AW order, so four owner bits walk the chunks in order, each
+    toggling when its phase of the owner's chunk is complete: *feed* (the owner pulls
+    the chunk's ``n`` beats from ``s_axis``), *AW* (the owner's bursts have covered
+    ``n`` beats: sum of AWLEN+1), *W* (``n`` W beats) and *B* (as many B responses as
+    the owner issued AWs, and its AW phase over).  A master's counters are loaded with
+    its command and cannot change before its ``done``, so every phase of chunk ``k``
+    ends before the same phase of chunk ``k+1`` starts: W leaves in AW order, and the
+    single in-order source (the staging FIFO) feeds the masters in chunk order.
+    ``idle``: both masters idle (every B of every chunk is in); ``err``: a ``done``
+    with SLVERR/DECERR this cycle.
+    """
+    B = DATA_BYTES
+    DW = 8 * B
+    nxt_q = Signal(bool(0))
+    f_own_q = Signal(bool(0))
+    aw_own_q = Signal(bool(0))
+    w_own_q = Signal(bool(0))
+    b_own_q = Signal(bool(0))
+    a_cv = Signal(bool(0))
+    a_cr = Signal(bool(0))
+    a_done = Signal(bool(0))
+    a_st = Signal(intbv(0)[2:])
+    a_awid = Signal(intbv(0)[1:])
+    a_awaddr = Signal(intbv(0)[ADDR_W:])
+    a_awlen = Signal(intbv(0)[8:])
+    a_awsize = Signal(intbv(0)[3:])
+    a_awburst = Signal(intbv(0)[2:])
+    a_awvalid = Signal(bool(0))
+    a_awready = Signal(bool(0))
+    a_wdata = Signal(intbv(0)[DW:])
+    a_wstrb = Signal(intbv(0)[B:])
+    a_wlast = Signal(bool(0))
+    a_wvalid = Signal(bool(0))
+    a_wready = Signal(bool(0))
+    a_bid = Signal(intbv(0)[1:])
+    a_bresp = Signal(intbv(0)[2:])
+    a_bvalid = Signal(bool(0))
+    a_bready = Signal(bool(0))
+    a_tvalid = Signal(bool(0))
+    a_tready = Signal(bool(0))
+    c_cv = Signal(bool(0))
+    c_cr = Signal(bool(0))
+    c_done = Signal(bool(0))
+    c_st = Signal(intbv(0)[2:])
+    c_awid = Signal(intbv(0)[1:])
+    c_awaddr = Signal(intbv(0)[ADDR_W:])
+    c_awlen = Signal(intbv(0)[8:])
+    c_awsize = Signal(intbv(0)[3:])
+    c_awburst = Signal(intbv(0)[2:])
+    c_awvalid = Signal(bool(0))
+    c_awready = Signal(bool(0))
+    c_wdata = Signal(intbv(0)[DW:])
+    c_wstrb = Signal(intbv(0)[B:])
+    c_wlast = Signal(bool(0))
+    c_wvalid = Signal(bool(0))
+    c_wready = Signal(bool(0))
+    c_bid = Signal(intbv(0)[1:])
+    c_bresp = Signal(intbv(0)[2:])
+    c_bvalid = Signal(bool(0))
+    c_bready = Signal(bool(0))
+    c_tvalid = Signal(bool(0))
+    c_tready = Signal(bool(0))
+    rows = Signal(intbv(1)[LEN_W:])
+    stride = Signal(intbv(0)[ADDR_W:])
+    insts = []
+    insts.append(axi_wr(clk, rst_n, a_cv, a_cr, cmd_addr, cmd_bytes, rows, stride,
+                        a_done, a_st,
+                        a_awid, a_awaddr, a_awlen, a_awsize, a_awburst,
+                        a_awvalid, a_awready,
+                        a_wdata, a_wstrb, a_wlast, a_wvalid, a_wready,
+                        a_bid, a_bresp, a_bvalid, a_bready,
+                        s_axis_tdata, a_tvalid, a_tready,
+                        DATA_BYTES=B, MAX_BURST=MAX_BURST, OUTSTANDING=OUTSTANDING))
+    insts.append(axi_wr(clk, rst_n, c_cv, c_cr, cmd_addr, cmd_bytes, rows, stride,
+                        c_done, c_st,
+                        c_awid, c_awaddr, c_awlen, c_awsize, c_awburst,
+                        c_awvalid, c_awready,
+                        c_wdata, c_wstrb, c_wlast, c_wvalid, c_wready,
+                        c_bid, c_bresp, c_bvalid, c_bready,
+                        s_axis_tdata, c_tvalid, c_tready,
+                        DATA_BYTES=B, MAX_BURST=MAX_BURST, OUTSTANDING=OUTSTANDING))
+    # per master: beats left to pull, beats left to address, W beats left, AWs issued,
+    # Bs received
+    fl0, fl1, al0, al1, wl0, wl1, an0, an1, bn0, bn1 = [Signal(intbv(0)[NB_W:])
+                                                        for _ in range(10)]
+    fl_o = Signal(intbv(0)[NB_W:])     # the owner's counter of each phase
+    al_o = Signal(intbv(0)[NB_W:])
+    wl_o = Signal(intbv(0)[NB_W:])
+    ab_al = Signal(intbv(0)[NB_W:])    # the B owner's al / an / bn
+    ab_an = Signal(intbv(0)[NB_W:])
+    ab_bn = Signal(intbv(0)[NB_W:])
+    awlen_ext = Signal(intbv(0)[NB_W:])
+    f_fire = Signal(bool(0))
+    aw_fire = Signal(bool(0))
+    w_fire = Signal(bool(0))
+    b_fire = Signal(bool(0))
+
+    @always_comb
+    def mux_cmd():
+        a_cv.next = cmd_valid and not nxt_q
+        c_cv.next = cmd_valid and nxt_q
+        if nxt_q:
+            cmd_ready.next = c_cr
+        else:
+            cmd_ready.next = a_cr
+        idle.next = a_cr and c_cr
+        err.next = (a_done and a_st != 0) or (c_done and c_st != 0)
+        rows.next = 1
+        stride.next = 0
+
+    @always_comb
+    def mux_feed():
+        a_tvalid.next = s_axis_tvalid and not f_own_q
+        c_tvalid.next = s_axis_tvalid and f_own_q
+        if f_own_q:
+            s_axis_tready.next = c_tready
+            f_fire.next = s_axis_tvalid and c_tready
+        else:
+            s_axis_tready.next = a_tready
+            f_fire.next = s_axis_tvalid and a_tready
+
+    @always_comb
+    def mux_aw():
+        a_awready.next = m_axi_awready and not aw_own_q
+        c_awready.next = m_axi_awready and aw_own_q
+        if aw_own_q:
+            m_axi_awid.next = c_awid
+            m_axi_awaddr.next = c_awaddr
+            m_axi_awlen.next = c_awlen
+            m_axi_awsize.next = c_awsize
+            m_axi_awburst.next = c_awburst
+            m_axi_awvalid.next = c_awvalid
+            aw_fire.next = c_awvalid and m_axi_awready
+        else:
+            m_axi_awid.next = a_awid
+            m_axi_awaddr.next = a_awaddr
+            m_axi_awlen.next = a_awlen
+            m_axi_awsize.next = a_awsize
+            m_axi_awburst.next = a_awburst
+            m_axi_awvalid.next = a_awvalid
+            aw_fire.next = a_awvalid and m_axi_awready
+        awlen_ext.next = m_axi_awlen + 1
+
+    @always_comb
+    def mux_w():
+        a_wready.next = m_axi_wready and not w_own_q
+        c_wready.next = m_axi_wready and w_own_q
+        if w_own_q:
+            m_axi_wdata.next = c_wdata
+            m_axi_wstrb.next = c_wstrb
+            m_axi_wlast.next = c_wlast
+            m_axi_wvalid.next = c_wvalid
+            w_fire.next = c_wvalid and m_axi_wready
+        else:
+            m_axi_wdata.next = a_wdata
+            m_axi_wstrb.next = a_wstrb
+            m_axi_wlast.next = a_wlast
+            m_axi_wvalid.next = a_wvalid
+            w_fire.next = a_wvalid and m_axi_wready
+
+    @always_comb
+    def mux_b():
+        a_bvalid.next = m_axi_bvalid and not b_own_q
+        c_bvalid.next = m_axi_bvalid and b_own_q
+        a_bid.next = m_axi_bid
+        c_bid.next = m_axi_bid
+        a_bresp.next = m_axi_bresp
+        c_bresp.next = m_axi_bresp
+        if b_own_q:
+            m_axi_bready.next = c_bready
+            b_fire.next = m_axi_bvalid and c_bready
+        else:
+            m_axi_bready.next = a_bready
+            b_fire.next = m_axi_bvalid and a_bready
+
+    @always_comb
+    def owner_view():
+        fl_o.next = fl1 if f_own_q else fl0
+        al_o.next = al1 if aw_own_q else al0
+        wl_o.next = wl1 if w_own_q else wl0
+        if b_own_q:
+            ab_al.next = al1
+            ab_an.next = an1
+            ab_bn.next = bn1
+        else:
+            ab_al.next = al0
+            ab_an.next = an0
+            ab_bn.next = bn0
+
+    @always_seq(clk.posedge, reset=rst_n)
+    def owners():
+        take = cmd_valid and cmd_ready
+        if take:
+            nxt_q.next = not nxt_q
+        # master 0
+        if take and not nxt_q:
+            fl0.next = cmd_nbeats
+            al0.next = cmd_nbeats
+            wl0.next = cmd_nbeats
+            an0.next = 0
+            bn0.next = 0
+        else:
+            if f_fire and not f_own_q:
+                fl0.next = fl0 - 1
+            if aw_fire and not aw_own_q:
+                al0.next = al0 - awlen_ext
+                an0.next = an0 + 1
+            if w_fire and not w_own_q:
+                wl0.next = wl0 - 1
+            if b_fire and not b_own_q:
+                bn0.next = bn0 + 1
+        # master 1
+        if take and nxt_q:
+            fl1.next = cmd_nbeats
+            al1.next = cmd_nbeats
+            wl1.next = cmd_nbeats
+            an1.next = 0
+            bn1.next = 0
+        else:
+            if f_fire and f_own_q:
+                fl1.next = fl1 - 1
+            if aw_fire and aw_own_q:
+                al1.next = al1 - awlen_ext
+                an1.next = an1 + 1
+            if w_fire and w_own_q:
+                wl1.next = wl1 - 1
+            if b_fire and b_own_q:
+                bn1.next = bn1 + 1
+        if f_fire and fl_o == 1:
+            f_own_q.next = not f_own_q
+        if aw_fire and al_o == awlen_ext:
+            aw_own_q.next = not aw_own_q
+        if w_fire and wl_o == 1:
+            w_own_q.next = not w_own_q
+        # the last B of the owner's chunk: its AWs are all out and this B is the last
+        if b_fire and ab_bn + 1 == ab_an and ab_al == 0:
+            b_own_q.next = not b_own_q
+
+    insts.append([mux_cmd, mux_feed, mux_aw, mux_w, mux_b, owner_view, owners])
+    return insts
+
+
+
+@block
 def dram_path(clk, rst_n,
               s_axis_tdata, s_axis_tvalid, s_axis_tready, s_axis_tlast,
               st_base, st_cap, st_drop, st_done, st_done_code, st_done_len,
@@ -162,23 +418,25 @@ def dram_path(clk, rst_n,
     wc_addr = Signal(modbv(0)[ADDR_W:])
     wc_nbeats = Signal(intbv(0)[LD + 1:])
     wc_nb_ext = Signal(intbv(0)[CW:])
+    NBW = max(LD + 2, 9)    # > LD + 1: the zero-extension below has at least one bit
+    wc_nbw = Signal(intbv(0)[NBW:])
     wc_bytes = Signal(intbv(0)[LEN_W:])
     wc_rows = Signal(intbv(1)[LEN_W:])
     wc_stride = Signal(intbv(0)[ADDR_W:])
-    w_done = Signal(bool(0))
-    w_status = Signal(intbv(0)[2:])
     ws_tdata = Signal(intbv(0)[DW:])
     ws_tvalid = Signal(bool(0))
     ws_tready = Signal(bool(0))
 
-    wr = axi_wr(clk, rst_n, wc_valid, wc_ready, wc_addr, wc_bytes, wc_rows, wc_stride,
-                w_done, w_status,
-                m_axi_awid, m_axi_awaddr, m_axi_awlen, m_axi_awsize, m_axi_awburst,
-                m_axi_awvalid, m_axi_awready,
-                m_axi_wdata, m_axi_wstrb, m_axi_wlast, m_axi_wvalid, m_axi_wready,
-                m_axi_bid, m_axi_bresp, m_axi_bvalid, m_axi_bready,
-                ws_tdata, ws_tvalid, ws_tready,
-                DATA_BYTES=B, MAX_BURST=p["MAX_BURST"], OUTSTANDING=p["OUTSTANDING"])
+    w_idle = Signal(bool(0))
+    w_err = Signal(bool(0))
+    wr = wr_pingpong(clk, rst_n, wc_valid, wc_ready, wc_addr, wc_bytes, wc_nbw, w_idle, w_err,
+                     m_axi_awid, m_axi_awaddr, m_axi_awlen, m_axi_awsize, m_axi_awburst,
+                     m_axi_awvalid, m_axi_awready,
+                     m_axi_wdata, m_axi_wstrb, m_axi_wlast, m_axi_wvalid, m_axi_wready,
+                     m_axi_bid, m_axi_bresp, m_axi_bvalid, m_axi_bready,
+                     ws_tdata, ws_tvalid, ws_tready,
+                     DATA_BYTES=B, MAX_BURST=p["MAX_BURST"], OUTSTANDING=p["OUTSTANDING"],
+                     NB_W=NBW)
 
     @always_comb
     def st_occ():
@@ -213,12 +471,13 @@ def dram_path(clk, rst_n,
         wc_addr.next = base_q + concat(intbv(0)[ADDR_W - CW - LB:], off_q, intbv(0)[LB:])
         wc_rows.next = 1
         wc_stride.next = 0
-        fin.next = tail_q and pend == 0 and wc_ready
+        fin.next = tail_q and pend == 0 and w_idle
 
     @always_comb
     def st_bytes():
         wc_bytes.next = concat(intbv(0)[LEN_W - LD - 1 - LB:], wc_nbeats, intbv(0)[LB:])
         wc_nb_ext.next = concat(intbv(0)[CW - LD - 1:], wc_nbeats)
+        wc_nbw.next = concat(intbv(0)[NBW - LD - 1:], wc_nbeats)
 
     @always_comb
     def st_wside():
@@ -251,11 +510,11 @@ def dram_path(clk, rst_n,
         if wc_valid and wc_ready:
             cp_q.next = cp_q + wc_nbeats
             off_q.next = off_q + wc_nb_ext
-        if w_done and w_status != 0:
+        if w_err:
             err_q.next = 1
         if fin:
             st_done.next = 1
-            if err_q or (w_done and w_status != 0):
+            if err_q or w_err:
                 st_done_code.next = dm.AXI_ERR
             elif over_q:
                 st_done_code.next = dm.OVERFLOW
