@@ -195,7 +195,6 @@ def test_scoreboard_catches_injected_bug(radacs_seed):
 
 def test_generated_verilog_lint_clean():
     from ip.cli import lint_files
-    from myhdl import ToVerilogWarning  # noqa: F401
     import warnings
     d = tempfile.mkdtemp()
     inst, _ = dram_path.build(SETS[0])

@@ -8,17 +8,17 @@ outside ``[BASE, BASE + CAP*DATA_BYTES)``.  This block moves one stored feature 
 ``s_axis`` to DRAM and one loaded feature from DRAM to ``m_axis``; slot decoding,
 VALID/FRESH/EPOCH, the CSRs and the response channels stay in
 :mod:`ip.feature_cache.feature_cache` (integration: see the README section "DRAM
-backing").  It reuses the library's AXI4 masters (:mod:`ip.axi.axi`): ``axi_rd`` and
-``axi_wr`` share nothing but the clock, and together they are one AXI4 master port
-(AR/R from ``axi_rd``, AW/W/B from ``axi_wr``, ID 0).  Bursts are cut at
+backing").  It reuses the library's AXI4 masters (:mod:`ip.axi.axi`): one ``axi_rd``
+(AR/R) and two ``axi_wr`` in ping-pong (:func:`wr_pingpong`, AW/W/B) form one AXI4 master
+port, ID 0 on every request (in-order responses).  Bursts are cut at
 ``MAX_BURST`` beats and at every 4 KiB boundary by the masters' burst generator.
 
 Dataflow::
 
-    s_axis --> beat counter (cap / drop) --> staging FIFO (STAGE beats) --> axi_wr s_axis
+    s_axis --> beat counter (cap / drop) --> staging FIFO (STAGE beats) --> wr_pingpong
                            \\--> chunk issuer: one write command per CHUNK beats
-                                (or the tail after tlast) at BASE + offset --> axi_wr cmd
-    axi_wr done/status --> st_done (code, length) after the last B of the feature
+                                (or the tail after tlast) at BASE + offset --> wr_pingpong
+    wr_pingpong (2 x axi_wr) idle / err --> st_done (code, length) after the last B
     ld_cmd (BASE, LENGTH) --> axi_rd cmd (one command) --> m_axis (tlast on the last)
     axi_rd done/status --> ld_done (code); a read error pads the stream with zero
                            beats up to LENGTH so m_axis still ends with tlast
@@ -33,11 +33,13 @@ store is unknown until ``tlast``, so the chunk issuer offers a write command of
 are in the FIFO, and, after ``tlast``, one command for the remaining tail.
 ``cmd_valid`` depends only on registers (never on ``cmd_ready``).  ``axi_wr`` takes one
 command at a time (its ``cmd_ready`` is low until ``done``, 2 cycles after the last B),
-so each chunk costs ``CHUNK`` beats plus a fixed overhead (about 6 cycles plus the B
-latency of the memory); the staging FIFO (``STAGE >= 2*CHUNK``) lets the stream run on
-during that overhead.  ``st_done`` (a one-cycle pulse) rises when ``tlast`` has been
-accepted, every pushed beat is commanded and the last command's ``done`` is in, i.e.
-after every B response of the feature; ``st_done_code`` = AXI_ERR (7) if any command
+so with one master each chunk would cost a gap of about 6 cycles plus the B latency;
+two masters take the chunks in turn (:func:`wr_pingpong`), so chunk ``k``'s B wait
+overlaps chunk ``k+1``'s data and, with the staging FIFO (``STAGE >= 2*CHUNK``) covering
+the command latency, the store runs at one beat per cycle with zero stall cycles (see
+the figures).  ``st_done`` (a one-cycle pulse) rises when ``tlast`` has been accepted,
+every pushed beat is commanded and both masters are idle, i.e. after every B response
+of the feature; ``st_done_code`` = AXI_ERR (7) if any command
 reported SLVERR/DECERR, else OVERFLOW (3) if a beat was beyond the capacity, else
 BAD_SLOT (4) for a dropped feature, else OK; ``st_done_len`` = beats written (at most
 ``cap``).  ``s_axis_tready`` is low from the ``tlast`` beat until ``st_done`` (a new
@@ -52,10 +54,10 @@ after an R beat with SLVERR/DECERR (``axi_rd`` drops it and every later beat), a
 zero padding beats up to ``ld_len`` (code AXI_ERR): the consumer always gets exactly
 ``ld_len`` beats and one ``tlast``.  ``ld_cmd_ready`` is high when no load is active.
 
-Throughput.  Load: one beat per cycle once the first R beat is in, when the memory
-keeps up (``axi_rd`` keeps ``OUTSTANDING`` bursts in flight).  Store: ``CHUNK /
-(CHUNK + overhead)`` beats per cycle sustained (``axi_wr``'s one-command-at-a-time
-rule); measured by :mod:`verif.feature_cache.dram_bench`.
+Throughput.  Load: one beat per cycle once the first R beat is in (5 cycles after the
+command), when the memory keeps up (``axi_rd`` keeps ``OUTSTANDING`` bursts in flight).
+Store: one beat per cycle (ping-pong masters).  Measured by
+:mod:`verif.feature_cache.dram_perf`.
 
 Reset: synchronous through ``rst_n`` as the masters'; every control register to 0.
 The staging RAM is not reset.
