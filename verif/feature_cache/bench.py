@@ -61,6 +61,13 @@ def table(runs: list[dict]) -> str:
 def cmd_bench(args) -> int:
     from models import deepcache
 
+    if args.dram:
+        from verif.feature_cache import dram_perf
+        rc, md = dram_perf.cmd_bench_dram(
+            args.sd15, "radacs bench feature_cache --dram" + (" --sd15" if args.sd15 else ""))
+        sys.stdout.write(md)
+        return rc
+
     runs = [run_one(p, args.sim) for p in BENCH_SETS]
     if args.sd15:
         nbytes = deepcache.cache_bytes("sd15", "0.0")
@@ -100,6 +107,10 @@ def register(subparsers) -> None:
     b.add_argument("--sd15", action="store_true",
                    help="also run SD1.5's branch-0 feature (1,310,720 bytes) through one "
                    "on-chip slot of 131072 16-byte beats")
+    b.add_argument("--dram", action="store_true",
+                   help="BACKING=dram: the DRAM datapath in MyHDL's simulator (with --sd15: "
+                   "also the SD1.5 branch-0 feature through the DRAM set); writes "
+                   "bench_dram.json / bench_dram.md")
     b.add_argument("--readme", action="store_true",
                    help="also replace the table between the bench-table markers of the README")
     b.set_defaults(func=cmd_bench)
