@@ -111,6 +111,21 @@ def test_rtl_runs_deepcache_schedules_dram():
     assert myhdl_bench.run(DRAM_SMALL, make_program(DRAM_SMALL, sched, rng), seed=4) == []
 
 
+@pytest.mark.parametrize("stores", [[[0, [1]], [1, [2]], [2, [3, 4]]],
+                                    [[0, [1]], [0, [2]], [0, [3]]]],
+                         ids=["three-slots", "one-slot"])
+def test_back_to_back_stores_under_held_response_dram(stores):
+    """Regression: short features stored back to back while ``st_resp_ready`` is mostly
+    low and the memory never pauses.  The feature's end (``st_done``, after its last B)
+    must not coincide with the next feature's first beat: a response was overwritten
+    (lost) and, on one slot, VALID was set while the next store rewrote it."""
+    prog = [("phase", stores, []), ("phase", [], [s for s, _ in stores][-1:]),
+            *all_regs(DRAM_SMALL["SLOTS"], True)]
+    for seed in range(2):
+        assert myhdl_bench.run(DRAM_SMALL, prog, seed=seed, idle=0.0, stall=0.0,
+                               resp_stall=0.9, max_cycles=5000) == [], f"seed {seed}"
+
+
 def test_bench_detects_a_wrong_model_dram():
     sched = {"mode": "uniform", "interval": 4, "full_steps": [], "n_steps": 4,
              "sizes": ["rand"], "invalidate_at": -1, "refresh": False, "errors": False}

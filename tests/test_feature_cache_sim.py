@@ -24,23 +24,8 @@ from verif.common.runner import selected_sims
 DEFAULT = {("icarus", 0), ("icarus", 1), ("verilator", 1),
            ("icarus", next(i for i, p in enumerate(plan.REGRESSION["icarus"])
                            if p.get("BACKING") == "dram"))}
-# KNOWN BUG (BACKING=dram, open): a store response never arrives in some runs
-# (FcDirectedTest deadlock, "expected st 9, observed 8"); reproduce with
-# radacs regress feature_cache -p SLOTS=3 -p DATA_BYTES=4 -p SLOT_WORDS=32 -p STEPS=1024
-#   -p BACKING=dram -p MAX_BURST=4 -p OUTSTANDING=2 -p CHUNK=8 -p STAGE=16
-#   --sim icarus --seed 684335227 --stress random
-# Until it is fixed the dram cases are xfail (not strict): they run and report.
-DRAM_XFAIL = pytest.mark.xfail(strict=False, reason="known dram deadlock, see the comment")
-
-
-def _marks(sim, k, p):
-    marks = [] if (sim, k) in DEFAULT else [pytest.mark.slow]
-    if p.get("BACKING") == "dram":
-        marks.append(DRAM_XFAIL)
-    return marks
-
-
-CASES = [pytest.param(sim, k, p, marks=_marks(sim, k, p), id=f"{sim}-{module_name(p)}")
+CASES = [pytest.param(sim, k, p, marks=() if (sim, k) in DEFAULT else pytest.mark.slow,
+                      id=f"{sim}-{module_name(p)}")
          for sim in ("icarus", "verilator") for k, p in enumerate(plan.REGRESSION[sim])]
 
 

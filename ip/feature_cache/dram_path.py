@@ -42,9 +42,10 @@ every pushed beat is commanded and both masters are idle, i.e. after every B res
 of the feature; ``st_done_code`` = AXI_ERR (7) if any command
 reported SLVERR/DECERR, else OVERFLOW (3) if a beat was beyond the capacity, else
 BAD_SLOT (4) for a dropped feature, else OK; ``st_done_len`` = beats written (at most
-``cap``).  ``s_axis_tready`` is low from the ``tlast`` beat until ``st_done`` (a new
-feature waits for the previous one's B responses) and while the FIFO is full; it
-depends only on registers.
+``cap``).  ``s_axis_tready`` is low from the ``tlast`` beat through the ``st_done``
+cycle (a new feature waits for the previous one's B responses, and its first beat is
+never in the cycle the previous feature ends) and while the FIFO is full; it depends
+only on registers.
 
 Load.  ``ld_cmd_valid`` with ``ld_base`` and ``ld_len`` (beats, >= 1) becomes one read
 command of ``ld_len*DATA_BYTES`` bytes; the beats go from ``axi_rd``'s output register
@@ -476,7 +477,8 @@ def dram_path(clk, rst_n,
         wc_addr.next = base_q + concat(intbv(0)[ADDR_W - CW - LB:], off_q, intbv(0)[LB:])
         wc_rows.next = 1
         wc_stride.next = 0
-        fin.next = tail_q and pend == 0 and w_idle
+        # not in the st_done cycle: tail_q (and so tready low) lasts through st_done
+        fin.next = tail_q and pend == 0 and w_idle and not st_done
 
     @always_comb
     def st_bytes():
@@ -497,6 +499,11 @@ def dram_path(clk, rst_n,
     @always_seq(clk.posedge, reset=rst_n)
     def st_seq():
         st_done.next = 0
+        # The next feature's first beat comes after the st_done cycle, never in it: a
+        # user (the feature cache) may then hold its response / slot update for one
+        # feature at a time and block the next tlast on it.
+        if st_done:
+            tail_q.next = 0
         if s_fire:
             if not st_act_q:
                 base_q.next = concat(st_base, intbv(0)[LB:])
@@ -529,7 +536,6 @@ def dram_path(clk, rst_n,
                 st_done_code.next = dm.OK
             st_done_len.next = cnt_q
             st_act_q.next = 0
-            tail_q.next = 0
             cnt_q.next = 0
             off_q.next = 0
             over_q.next = 0

@@ -97,10 +97,13 @@ def axi_memory(s, mem: dict, data_bytes: int, max_burst: int, rng, stall: float,
 
 def run(params: dict, program, seed: int = 0, model_cls=FeatureCacheModel,
         idle: float = 0.2, stall: float = 0.2, max_cycles: int = 200_000,
-        err_blocks: frozenset | None = None) -> list[str]:
+        err_blocks: frozenset | None = None, resp_stall: float | None = None) -> list[str]:
     """Execute ``program``; return the mismatch descriptions (empty = pass).  With
     BACKING=dram an AXI4 memory slave (:func:`axi_memory`, pauses with probability
-    ``stall``) answers the master; 256-byte blocks in ``err_blocks`` answer SLVERR."""
+    ``stall``) answers the master; 256-byte blocks in ``err_blocks`` answer SLVERR.
+    ``resp_stall``: the response sinks' backpressure (default ``stall``)."""
+    if resp_stall is None:
+        resp_stall = stall
     p = check(params)
     dut, s = build(p)
     dram = p["BACKING"] == "dram"
@@ -151,8 +154,8 @@ def run(params: dict, program, seed: int = 0, model_cls=FeatureCacheModel,
         if state["cycle"] > max_cycles:
             raise AssertionError("bench: cycle limit reached (deadlock?)")
         yield from tick()
-        s["st_resp_ready"].next = rng.random() >= stall
-        s["ld_resp_ready"].next = rng.random() >= stall
+        s["st_resp_ready"].next = rng.random() >= resp_stall
+        s["ld_resp_ready"].next = rng.random() >= resp_stall
         s["m_axis_tready"].next = rng.random() >= stall
 
     def axil_write(addr, data):

@@ -2800,7 +2800,7 @@ end
 assign dram_path0_0_push = (dram_path0_0_s_fire && (!dram_path0_0_s_drop) && (!dram_path0_0_s_full_cap));
 
 
-always @(dram_path0_0_w_idle, dram_path0_0_tail_q, dram_path0_0_base_q, dram_path0_0_off_q, dram_path0_0_pend) begin: dram_path0_0_st_cmd
+always @(dram_path0_0_w_idle, dram_path0_0_tail_q, dp_st_done, dram_path0_0_base_q, dram_path0_0_off_q, dram_path0_0_pend) begin: dram_path0_0_st_cmd
     if ((dram_path0_0_pend >= 256)) begin
         dram_path0_0_wc_valid = 1'b1;
         dram_path0_0_wc_nbeats = 256;
@@ -2812,7 +2812,7 @@ always @(dram_path0_0_w_idle, dram_path0_0_tail_q, dram_path0_0_base_q, dram_pat
     dram_path0_0_wc_addr = (dram_path0_0_base_q + {8'h0, dram_path0_0_off_q, 4'h0});
     dram_path0_0_wc_rows = 1;
     dram_path0_0_wc_stride = 0;
-    dram_path0_0_fin = (dram_path0_0_tail_q && (dram_path0_0_pend == 0) && dram_path0_0_w_idle);
+    dram_path0_0_fin = (dram_path0_0_tail_q && (dram_path0_0_pend == 0) && dram_path0_0_w_idle && (!dp_st_done));
 end
 
 
@@ -2854,6 +2854,9 @@ always @(posedge clk) begin: dram_path0_0_st_seq
     end
     else begin
         dp_st_done <= 0;
+        if (dp_st_done) begin
+            dram_path0_0_tail_q <= 0;
+        end
         if (dram_path0_0_s_fire) begin
             if ((!dram_path0_0_st_act_q)) begin
                 dram_path0_0_base_q <= {dram_path0_0_st_base, 4'h0};
@@ -2898,7 +2901,6 @@ always @(posedge clk) begin: dram_path0_0_st_seq
             end
             dp_st_len <= dram_path0_0_cnt_q;
             dram_path0_0_st_act_q <= 0;
-            dram_path0_0_tail_q <= 0;
             dram_path0_0_cnt_q <= 0;
             dram_path0_0_off_q <= 0;
             dram_path0_0_over_q <= 0;

@@ -2920,7 +2920,7 @@ end
 assign dram_path0_push = (dram_path0_s_fire && (!dram_path0_s_drop) && (!dram_path0_s_full_cap));
 
 
-always @(dram_path0_w_idle, dram_path0_tail_q, dram_path0_base_q, dram_path0_off_q, dram_path0_pend) begin: dram_path0_st_cmd
+always @(dram_path0_w_idle, dram_path0_tail_q, dp_st_done, dram_path0_base_q, dram_path0_off_q, dram_path0_pend) begin: dram_path0_st_cmd
     if ((dram_path0_pend >= 8)) begin
         dram_path0_wc_valid = 1'b1;
         dram_path0_wc_nbeats = 8;
@@ -2932,7 +2932,7 @@ always @(dram_path0_w_idle, dram_path0_tail_q, dram_path0_base_q, dram_path0_off
     dram_path0_wc_addr = (dram_path0_base_q + {8'h0, dram_path0_off_q, 2'h0});
     dram_path0_wc_rows = 1;
     dram_path0_wc_stride = 0;
-    dram_path0_fin = (dram_path0_tail_q && (dram_path0_pend == 0) && dram_path0_w_idle);
+    dram_path0_fin = (dram_path0_tail_q && (dram_path0_pend == 0) && dram_path0_w_idle && (!dp_st_done));
 end
 
 
@@ -2974,6 +2974,9 @@ always @(posedge clk) begin: dram_path0_st_seq
     end
     else begin
         dp_st_done <= 0;
+        if (dp_st_done) begin
+            dram_path0_tail_q <= 0;
+        end
         if (dram_path0_s_fire) begin
             if ((!dram_path0_st_act_q)) begin
                 dram_path0_base_q <= {dram_path0_st_base, 2'h0};
@@ -3018,7 +3021,6 @@ always @(posedge clk) begin: dram_path0_st_seq
             end
             dp_st_len <= dram_path0_cnt_q;
             dram_path0_st_act_q <= 0;
-            dram_path0_tail_q <= 0;
             dram_path0_cnt_q <= 0;
             dram_path0_off_q <= 0;
             dram_path0_over_q <= 0;
