@@ -30,4 +30,7 @@ SUPPORTED = [
 SYNTH_BENCH = [
     {"SLOTS": 4, "DATA_BYTES": 8, "SLOT_WORDS": 256, "STEPS": 1024},
     {"SLOTS": 16, "DATA_BYTES": 16, "SLOT_WORDS": 1024, "STEPS": 1024},
+    # BACKING=dram: the regression set and the SD1.5 set (512-beat staging FIFO)
+    DRAM_SMALL,
+    DRAM_SD15,
 ]
