@@ -67,9 +67,10 @@ from dataclasses import dataclass, field
 
 from models import deepcache
 
-OK, MISS, STALE, OVERFLOW, BAD_SLOT, BAD_STEP, BAD_POLICY = range(7)
+OK, MISS, STALE, OVERFLOW, BAD_SLOT, BAD_STEP, BAD_POLICY, AXI_ERR = range(8)
 CODES = {OK: "OK", MISS: "MISS", STALE: "STALE", OVERFLOW: "OVERFLOW",
-         BAD_SLOT: "BAD_SLOT", BAD_STEP: "BAD_STEP", BAD_POLICY: "BAD_POLICY"}
+         BAD_SLOT: "BAD_SLOT", BAD_STEP: "BAD_STEP", BAD_POLICY: "BAD_POLICY",
+         AXI_ERR: "AXI_ERR"}
 MODE_UNIFORM, MODE_BITMAP = 0, 1
 SLOT_ID_BITS = 4          # tid / tdest / s_ld_slot width: slot ids 0..15 are addressable
 STEP_BITS = 16
@@ -120,9 +121,18 @@ class FeatureCacheModel:
     """Transaction-level model; see the module docstring for the contract."""
 
     def __init__(self, slots: int = 4, data_bytes: int = 8, slot_words: int = 256,
-                 steps: int = 1024):
+                 steps: int = 1024, backing: str = "onchip", err=None):
         check_config(slots, data_bytes, slot_words, steps)
+        if backing not in ("onchip", "dram"):
+            raise ValueError(f"feature_cache: BACKING must be onchip or dram, got {backing!r}")
         self.n, self.data_bytes, self.cap, self.steps = slots, data_bytes, slot_words, steps
+        # BACKING=dram: slot data in a byte-addressed memory (sparse: {beat address: value})
+        # at BASE{s}, capacity CAP{s}; ``err(byte address)`` -> the slave answers SLVERR
+        # there (a write is not performed, a read error zero-pads the rest of the load).
+        self.dram = backing == "dram"
+        self.err = err or (lambda a: False)
+        self.mem: dict = {}
+        self.cap_bits = 24 - (data_bytes.bit_length() - 1)
         self.bitmap = [0] * steps
         self._uniform_key, self._uniform = None, set()
         self.reset()
@@ -140,6 +150,8 @@ class FeatureCacheModel:
         self.last_code = 0
         self.last_slot = 0
         self.err_flags = 0
+        self.base = [i * self.cap * self.data_bytes for i in range(self.n)]
+        self.caps = [self.cap] * self.n
 
     def _error(self, code: int) -> None:
         self.err_flags |= 1 << code
@@ -209,6 +221,8 @@ class FeatureCacheModel:
             return Response(BAD_SLOT, slot)
         s = self.slots[slot]
         s.valid = s.fresh = False
+        if self.dram:
+            return self._store_dram(slot, s, beats)
         # The in-capacity beats are written even when the feature overflows (the slot
         # stays invalid, so they are unreachable): only the slot's own words change.
         for i, b in enumerate(beats[:self.cap]):
@@ -223,6 +237,39 @@ class FeatureCacheModel:
         s.length = len(beats)
         s.step = self.step
         return Response(OK, slot)
+
+    def _store_dram(self, slot: int, s: Slot, beats: list[int]) -> Response:
+        b, cap = self.data_bytes, self.caps[slot]
+        base = self.base[slot] - self.base[slot] % b
+        n = min(len(beats), cap)
+        bad = False
+        for i in range(n):
+            a = (base + i * b) & MASK32
+            if self.err(a):
+                bad = True
+            else:
+                self.mem[a] = beats[i]
+        code = AXI_ERR if bad else OVERFLOW if len(beats) > cap else OK
+        if code != OK:
+            self._error(code)
+            return Response(code, slot)
+        s.valid = s.fresh = True
+        s.length = n
+        s.step = self.step
+        return Response(OK, slot)
+
+    def _load_dram(self, slot: int) -> list[int]:
+        b, s = self.data_bytes, self.slots[slot]
+        base = self.base[slot] - self.base[slot] % b
+        out, bad = [], False
+        for i in range(s.length):
+            a = (base + i * b) & MASK32
+            bad = bad or self.err(a)
+            out.append(0 if bad else self.mem.get(a, 0))
+        if bad:
+            self.last_code = AXI_ERR
+            self._error(AXI_ERR)
+        return out
 
     def classify(self, slot: int) -> int:
         if slot >= self.n:
@@ -239,6 +286,8 @@ class FeatureCacheModel:
         if code == OK:
             self.hit_cnt = (self.hit_cnt + 1) & MASK32
             s = self.slots[slot]
+            if self.dram:
+                return Response(OK, slot), self._load_dram(slot)
             return Response(OK, slot), list(s.data[:s.length])
         if code == MISS:
             self.miss_cnt = (self.miss_cnt + 1) & MASK32
@@ -267,6 +316,9 @@ class FeatureCacheModel:
             return self.last_code | (self.last_slot << 8)
         if name == "ERR_FLAGS":
             return self.err_flags
+        for prefix, regs in (("BASE", self.base), ("CAP", self.caps)):
+            if self.dram and name.startswith(prefix) and name[len(prefix):].isdigit():
+                return regs[int(name[len(prefix):])]
         for prefix in ("TAG", "LENGTH", "STEP", "STATE"):
             if name.startswith(prefix) and name[len(prefix):].isdigit():
                 s = self.slots[int(name[len(prefix):])]
@@ -297,6 +349,10 @@ class FeatureCacheModel:
             self.clear_errors(value & 0xFF)
         elif name.startswith("TAG") and name[3:].isdigit():
             self.set_tag(int(name[3:]), value)
+        elif self.dram and name.startswith("BASE") and name[4:].isdigit():
+            self.base[int(name[4:])] = value & ~(self.data_bytes - 1)
+        elif self.dram and name.startswith("CAP") and name[3:].isdigit():
+            self.caps[int(name[3:])] = value & ((1 << self.cap_bits) - 1)
         # every other register is read-only: the write is accepted and ignored
 
 

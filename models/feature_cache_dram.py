@@ -18,9 +18,8 @@ delivered, the last with ``tlast``.
 """
 from __future__ import annotations
 
-from models.feature_cache import BAD_SLOT, OK, OVERFLOW  # noqa: F401 (codes re-exported)
+from models.feature_cache import AXI_ERR, BAD_SLOT, OK, OVERFLOW  # noqa: F401 (re-exported)
 
-AXI_ERR = 7
 PAGE = 4096
 
 

@@ -24,7 +24,17 @@ from models.feature_cache import FeatureCacheModel
     ({"STEPS": 512}, r"feature_cache: STEPS must be >= 1024, got 512"),
     ({"STEPS": 65536}, r"feature_cache: STEPS must be <= 32768, got 65536"),
     ({"STEPS": 3000}, r"feature_cache: STEPS must be a power of two, got 3000"),
-    ({"BACKING": "dram"}, r"feature_cache: unknown parameter 'BACKING'"),
+    ({"BACKING": "disk"}, r"feature_cache: BACKING must be one of onchip, dram, got 'disk'"),
+    ({"BACKING": "dram", "DATA_BYTES": 2}, r"feature_cache: DATA_BYTES must be >= 4, got 2"),
+    ({"CHUNK": 32}, r"feature_cache: CHUNK applies only to BACKING=dram, got CHUNK=32"),
+    ({"BACKING": "dram", "DATA_BYTES": 16, "SLOT_WORDS": 1 << 20},
+     r"feature_cache: SLOT_WORDS must be < 1048576 with BACKING=dram .*got 1048576"),
+    ({"BACKING": "dram", "CHUNK": 64, "STAGE": 64},
+     r"feature_cache: STAGE must be >= 2\*CHUNK \(128\), got 64"),
+    ({"BACKING": "dram", "CHUNK": 48}, r"feature_cache: CHUNK must be a power of two, got 48"),
+    ({"BACKING": "dram", "MAX_BURST": 0}, r"feature_cache: MAX_BURST must be >= 1, got 0"),
+    ({"BACKING": "dram", "OUTSTANDING": 17}, r"feature_cache: OUTSTANDING must be <= 16, got 17"),
+    ({"UNKNOWN": 1}, r"feature_cache: unknown parameter 'UNKNOWN'"),
 ])
 def test_bad_parameters_raise_value_error(params, match):
     with pytest.raises(ValueError, match=match):
@@ -47,6 +57,13 @@ def test_module_names_are_prefixed_unique_and_encode_parameters():
     assert len(set(names)) == len(names)
     assert all(n.startswith("radacs_feature_cache_") for n in names)
     assert module_name({}) == "radacs_feature_cache_s4_b8_w256_t1024"
+    assert module_name({"BACKING": "dram"}) == \
+        "radacs_feature_cache_s4_b8_w256_t1024_dram_m16_o4_c64_g128"
+
+
+def test_model_rejects_bad_backing():
+    with pytest.raises(ValueError, match="feature_cache: BACKING must be onchip or dram, got 'x'"):
+        FeatureCacheModel(backing="x")
 
 
 def test_cli_bad_parameter_is_one_line_and_exit_2():

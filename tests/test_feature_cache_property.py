@@ -9,25 +9,41 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ip.feature_cache import SUPPORTED
+from ip.feature_cache import DRAM_SMALL, SUPPORTED
 from models import deepcache
 from models import feature_cache as fcm
 from verif.feature_cache import myhdl_bench
 from verif.feature_cache.env import BuggyFeatureCacheModel
-from verif.feature_cache.program import all_regs, make_program
+from verif.feature_cache.program import all_regs, err_base, make_program
 
 SETS = [s for s in SUPPORTED if s["SLOT_WORDS"] <= 32]
 
 
 @st.composite
 def programs(draw, p, max_ops=10):
-    """A random program: CSR writes, steps, and phases of disjoint stores and loads."""
+    """A random program: CSR writes, steps, and phases of disjoint stores and loads;
+    with BACKING=dram also BASE / CAP writes (each slot's BASE is its default region,
+    the SLVERR block, or a region of its own above it: regions of different slots never
+    overlap, so a phase's result does not depend on how its streams interleave)."""
     n, cap, db = p["SLOTS"], p["SLOT_WORDS"], p["DATA_BYTES"]
+    dram = p.get("BACKING", "onchip") == "dram"
     word = st.integers(0, (1 << (8 * db)) - 1)
     ops = []
+    kinds = ["phase", "phase", "phase", "step", "policy", "bmp", "inv", "read"]
+    if dram:
+        kinds += ["base", "cap", "phase"]
     for _ in range(draw(st.integers(1, max_ops), label="n_ops")):
-        kind = draw(st.sampled_from(["phase", "phase", "phase", "step", "policy", "bmp",
-                                     "inv", "read"]))
+        kind = draw(st.sampled_from(kinds))
+        if kind == "base":
+            s = draw(st.integers(0, n - 1))
+            eb = err_base(p)
+            ops.append(("w", f"BASE{s}", draw(st.sampled_from(
+                [s * cap * db, eb, eb + 4096 + s * (cap + 2) * db]))))
+            continue
+        if kind == "cap":
+            s = draw(st.integers(0, n - 1))
+            ops.append(("w", f"CAP{s}", draw(st.integers(0, cap + 1))))
+            continue
         if kind == "phase":
             slots = draw(st.lists(st.integers(0, 15), max_size=4, unique=True))
             k = draw(st.integers(0, len(slots)))
@@ -50,7 +66,7 @@ def programs(draw, p, max_ops=10):
                                                    "STATE0", "LENGTH0", "STEP0"]))))
     # The bitmap words a step may read are written first (the RAM is not reset).
     init = [("w", "BMP_WRITE", (1 << 31) | (w << 16) | 1) for w in range(3)]
-    return init + ops + all_regs(n)
+    return init + ops + all_regs(n, dram)
 
 
 @settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow,
@@ -61,6 +77,60 @@ def test_rtl_matches_model(data):
     prog = data.draw(programs(params), label="program")
     seed = data.draw(st.integers(0, 1 << 16), label="pause seed")
     assert myhdl_bench.run(params, prog, seed=seed) == []
+
+
+@settings(max_examples=2, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                   HealthCheck.data_too_large])
+@given(data=st.data())
+def test_rtl_matches_model_dram(data):
+    """BACKING=dram: RTL + in-order AXI4 memory slave (pauses on every channel, one
+    SLVERR block) against the model, BASE / CAP rewritten at random."""
+    prog = data.draw(programs(DRAM_SMALL), label="program")
+    seed = data.draw(st.integers(0, 1 << 16), label="pause seed")
+    assert myhdl_bench.run(DRAM_SMALL, prog, seed=seed) == []
+
+
+@pytest.mark.slow
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                    HealthCheck.data_too_large])
+@given(data=st.data())
+def test_rtl_matches_model_dram_deep(data):
+    prog = data.draw(programs(DRAM_SMALL, max_ops=40), label="program")
+    seed = data.draw(st.integers(0, 1 << 16), label="pause seed")
+    assert myhdl_bench.run(DRAM_SMALL, prog, seed=seed) == []
+
+
+@pytest.mark.slow
+def test_rtl_runs_deepcache_schedules_dram():
+    """A whole DeepCache run with every error (incl. AXI_ERR, CAP) on the dram set
+    (slow: the default run has the same program in the pyuvm env on Icarus)."""
+    rng = random.Random(5)
+    sched = {"mode": "uniform", "interval": 2, "full_steps": [], "n_steps": 5,
+             "sizes": ["cap", "rand", "cap+1"], "invalidate_at": 3, "refresh": True,
+             "errors": True}
+    assert myhdl_bench.run(DRAM_SMALL, make_program(DRAM_SMALL, sched, rng), seed=4) == []
+
+
+@pytest.mark.parametrize("stores", [[[0, [1]], [1, [2]], [2, [3, 4]]],
+                                    [[0, [1]], [0, [2]], [0, [3]]]],
+                         ids=["three-slots", "one-slot"])
+def test_back_to_back_stores_under_held_response_dram(stores):
+    """Regression: short features stored back to back while ``st_resp_ready`` is mostly
+    low and the memory never pauses.  The feature's end (``st_done``, after its last B)
+    must not coincide with the next feature's first beat: a response was overwritten
+    (lost) and, on one slot, VALID was set while the next store rewrote it."""
+    prog = [("phase", stores, []), ("phase", [], [s for s, _ in stores][-1:]),
+            *all_regs(DRAM_SMALL["SLOTS"], True)]
+    for seed in range(2):
+        assert myhdl_bench.run(DRAM_SMALL, prog, seed=seed, idle=0.0, stall=0.0,
+                               resp_stall=0.9, max_cycles=5000) == [], f"seed {seed}"
+
+
+def test_bench_detects_a_wrong_model_dram():
+    sched = {"mode": "uniform", "interval": 4, "full_steps": [], "n_steps": 4,
+             "sizes": ["rand"], "invalidate_at": -1, "refresh": False, "errors": False}
+    prog = make_program(DRAM_SMALL, sched, random.Random(1))
+    assert myhdl_bench.run(DRAM_SMALL, prog, seed=1, model_cls=BuggyFeatureCacheModel)
 
 
 def test_rtl_runs_deepcache_schedules():

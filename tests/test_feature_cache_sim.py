@@ -19,9 +19,11 @@ from verif.common import runner
 from verif.common.knobs import reproduce_command
 from verif.common.runner import selected_sims
 
-# Default run (test-time budget): SLOTS = 3 (non-power of two) on both simulators and
-# SLOTS = 1 on Icarus; every other planned set is marked slow.
-DEFAULT = {("icarus", 0), ("icarus", 1), ("verilator", 1)}
+# Default run (test-time budget): SLOTS = 3 (non-power of two) on both simulators,
+# SLOTS = 1 and the small BACKING=dram set on Icarus; every other planned set is slow.
+DEFAULT = {("icarus", 0), ("icarus", 1), ("verilator", 1),
+           ("icarus", next(i for i, p in enumerate(plan.REGRESSION["icarus"])
+                           if p.get("BACKING") == "dram"))}
 CASES = [pytest.param(sim, k, p, marks=() if (sim, k) in DEFAULT else pytest.mark.slow,
                       id=f"{sim}-{module_name(p)}")
          for sim in ("icarus", "verilator") for k, p in enumerate(plan.REGRESSION[sim])]

@@ -42,9 +42,10 @@ every pushed beat is commanded and both masters are idle, i.e. after every B res
 of the feature; ``st_done_code`` = AXI_ERR (7) if any command
 reported SLVERR/DECERR, else OVERFLOW (3) if a beat was beyond the capacity, else
 BAD_SLOT (4) for a dropped feature, else OK; ``st_done_len`` = beats written (at most
-``cap``).  ``s_axis_tready`` is low from the ``tlast`` beat until ``st_done`` (a new
-feature waits for the previous one's B responses) and while the FIFO is full; it
-depends only on registers.
+``cap``).  ``s_axis_tready`` is low from the ``tlast`` beat through the ``st_done``
+cycle (a new feature waits for the previous one's B responses, and its first beat is
+never in the cycle the previous feature ends) and while the FIFO is full; it depends
+only on registers.
 
 Load.  ``ld_cmd_valid`` with ``ld_base`` and ``ld_len`` (beats, >= 1) becomes one read
 command of ``ld_len*DATA_BYTES`` bytes; the beats go from ``axi_rd``'s output register
@@ -52,7 +53,10 @@ to ``m_axis`` unchanged (tlast on beat ``ld_len - 1``; ``m_axis_tvalid`` never d
 on ``m_axis_tready``).  ``ld_done`` pulses when the last beat has left (code OK), or,
 after an R beat with SLVERR/DECERR (``axi_rd`` drops it and every later beat), after the
 zero padding beats up to ``ld_len`` (code AXI_ERR): the consumer always gets exactly
-``ld_len`` beats and one ``tlast``.  ``ld_cmd_ready`` is high when no load is active.
+``ld_len`` beats and one ``tlast``.  ``ld_err`` pulses when the read error is known
+(the cycle the padding starts, so no later than the last beat's cycle): the feature
+cache reports AXI_ERR in LAST_LOAD before the consumer has seen ``tlast``.
+``ld_cmd_ready`` is high when no load is active.
 
 Throughput.  Load: one beat per cycle once the first R beat is in (5 cycles after the
 command), when the memory keeps up (``axi_rd`` keeps ``OUTSTANDING`` bursts in flight).
@@ -260,7 +264,7 @@ def wr_pingpong(clk, rst_n, cmd_valid, cmd_ready, cmd_addr, cmd_bytes, cmd_nbeat
             m_axi_awburst.next = a_awburst
             m_axi_awvalid.next = a_awvalid
             aw_fire.next = a_awvalid and m_axi_awready
-        awlen_ext.next = m_axi_awlen + 1
+        awlen_ext.next = concat(intbv(0)[NB_W - 8:], m_axi_awlen) + 1
 
     @always_comb
     def mux_w():
@@ -366,7 +370,7 @@ def wr_pingpong(clk, rst_n, cmd_valid, cmd_ready, cmd_addr, cmd_bytes, cmd_nbeat
 def dram_path(clk, rst_n,
               s_axis_tdata, s_axis_tvalid, s_axis_tready, s_axis_tlast,
               st_base, st_cap, st_drop, st_done, st_done_code, st_done_len,
-              ld_cmd_valid, ld_cmd_ready, ld_base, ld_len, ld_done, ld_done_code,
+              ld_cmd_valid, ld_cmd_ready, ld_base, ld_len, ld_done, ld_done_code, ld_err,
               m_axis_tdata, m_axis_tvalid, m_axis_tready, m_axis_tlast,
               m_axi_awid, m_axi_awaddr, m_axi_awlen, m_axi_awsize, m_axi_awburst,
               m_axi_awvalid, m_axi_awready,
@@ -473,7 +477,8 @@ def dram_path(clk, rst_n,
         wc_addr.next = base_q + concat(intbv(0)[ADDR_W - CW - LB:], off_q, intbv(0)[LB:])
         wc_rows.next = 1
         wc_stride.next = 0
-        fin.next = tail_q and pend == 0 and w_idle
+        # not in the st_done cycle: tail_q (and so tready low) lasts through st_done
+        fin.next = tail_q and pend == 0 and w_idle and not st_done
 
     @always_comb
     def st_bytes():
@@ -494,6 +499,11 @@ def dram_path(clk, rst_n,
     @always_seq(clk.posedge, reset=rst_n)
     def st_seq():
         st_done.next = 0
+        # The next feature's first beat comes after the st_done cycle, never in it: a
+        # user (the feature cache) may then hold its response / slot update for one
+        # feature at a time and block the next tlast on it.
+        if st_done:
+            tail_q.next = 0
         if s_fire:
             if not st_act_q:
                 base_q.next = concat(st_base, intbv(0)[LB:])
@@ -526,7 +536,6 @@ def dram_path(clk, rst_n,
                 st_done_code.next = dm.OK
             st_done_len.next = cnt_q
             st_act_q.next = 0
-            tail_q.next = 0
             cnt_q.next = 0
             off_q.next = 0
             over_q.next = 0
@@ -585,6 +594,9 @@ def dram_path(clk, rst_n,
     @always_seq(clk.posedge, reset=rst_n)
     def ld_seq():
         ld_done.next = 0
+        ld_err.next = 0
+        if r_done and ld_act_q and r_status != 0:
+            ld_err.next = 1
         if rc_valid and rc_ready:
             ld_act_q.next = 1
             llen_q.next = ld_len
@@ -629,7 +641,7 @@ def ports(params: dict) -> dict:
              st_base=v(ADDR_W - LB), st_cap=v(CW), st_drop=bit(), st_done=bit(),
              st_done_code=v(3), st_done_len=v(CW),
              ld_cmd_valid=bit(), ld_cmd_ready=bit(), ld_base=v(ADDR_W - LB), ld_len=v(CW),
-             ld_done=bit(), ld_done_code=v(3),
+             ld_done=bit(), ld_done_code=v(3), ld_err=bit(),
              m_axis_tdata=v(DW), m_axis_tvalid=bit(), m_axis_tready=bit(), m_axis_tlast=bit(),
              m_axi_awid=v(1), m_axi_awaddr=v(ADDR_W), m_axi_awlen=v(8), m_axi_awsize=v(3),
              m_axi_awburst=v(2), m_axi_awvalid=bit(), m_axi_awready=bit(),

@@ -83,17 +83,36 @@ Reset: synchronous, active low (``rst_n``), as the register block's; every contr
 register, VALID/FRESH bit and counter to 0.  The data and bitmap RAMs are not reset
 (they are unreachable while invalid; the host reprograms the bitmap).
 
-Not implemented (documented gap): the DRAM backing through an AXI4 master.
+DRAM backing (``BACKING=dram``).  The slot bookkeeping above (first-beat decode, VALID/
+FRESH, decision engine, responses, counters, LENGTH/STEP, error flags) is the same code;
+only the data path differs: instead of the on-chip RAM and 2-entry FIFO the beats go
+through :mod:`ip.feature_cache.dram_path` (staging FIFO, two ``axi_wr`` in ping-pong, one
+``axi_rd``; one AXI4 master ``m_axi_*``).  Per slot, BASE{s} (byte address) and CAP{s}
+(beats) CSRs at ``0x140 + 8*s`` (reset: ``s*SLOT_WORDS*DATA_BYTES`` and ``SLOT_WORDS``):
+a store's first beat samples its slot's BASE/CAP (a bad slot drains, writes nothing);
+beats beyond CAP are discarded (OVERFLOW).  The store ends -- response, VALID/FRESH/
+LENGTH/STEP -- at the datapath's ``st_done``, after the last B response of the
+feature, not after ``tlast``; a SLVERR/DECERR B gives store code AXI_ERR (7) and the
+slot stays invalid.  A HIT load latches BASE and LENGTH of its slot and issues one read
+command; the load response (HIT) still rises the cycle after the request, the data
+follows (first beat about 6 cycles after the request) and the backing is released at
+``ld_done`` (after the last beat; the next request is accepted in that cycle).  A read
+SLVERR/DECERR cannot change the response already given: the datapath pads the feature
+with zero beats up to LENGTH (exactly LENGTH beats, one tlast), and LAST_LOAD.code and
+ERR_FLAGS bit 7 become AXI_ERR.  Overlapping BASE/CAP regions are the host's error.
 """
 from __future__ import annotations
 
 from myhdl import (ResetSignal, Signal, always, always_comb, always_seq, block, concat,
                    instances, intbv, modbv)
 
+from ip.axi.axi import ADDR_W
 from ip.axi.axil_regs import AxilSignals, axil_regs, regmap_signals
+from ip.feature_cache import dram_path as dpm
 from ip.common.params import Param, check_params, clog2
 from ip.mmu.regmap import Field, RegMap, Register
 from models import feature_cache as fcm
+from models import feature_cache_dram as fdm
 
 IP = "feature_cache"
 DATA_BYTES_CHOICES = fcm.DATA_BYTES_CHOICES
@@ -107,6 +126,9 @@ ERR_W = 8
 SLOT_BASE = 0x40
 ONEHOT = tuple(1 << i for i in range(16))
 SLOT_STRIDE = 0x10
+DRAM_BASE = 0x140        # BASE{s} at DRAM_BASE + 8*s, CAP{s} at DRAM_BASE + 8*s + 4
+BACKINGS = ("onchip", "dram")
+DRAM_PARAMS = ("MAX_BURST", "OUTSTANDING", "CHUNK", "STAGE")
 
 PARAMS = (
     Param("SLOTS", "int", 4, "number of feature slots (slot id on tid / tdest / s_ld_slot)",
@@ -116,6 +138,17 @@ PARAMS = (
           "on-chip memory = SLOTS * SLOT_WORDS * DATA_BYTES bytes", lo=2, hi=1 << 20),
     Param("STEPS", "int", 1024, "schedule length: timesteps 0..STEPS-1, bitmap of STEPS "
           "bits (power of two, 1024..32768)", lo=fcm.STEPS_MIN, hi=fcm.STEPS_MAX),
+    Param("BACKING", "str", "onchip", "where slot data lives: onchip (one on-chip RAM of "
+          "SLOTS*SLOT_WORDS words) or dram (DRAM behind one AXI4 master; SLOT_WORDS is then "
+          "the reset value of every CAP{s} and BASE{s} = s*SLOT_WORDS*DATA_BYTES)",
+          choices=BACKINGS),
+    Param("MAX_BURST", "int", 16, "dram only: longest AXI burst in beats (1..256)", lo=1, hi=256),
+    Param("OUTSTANDING", "int", 4, "dram only: AXI bursts in flight per direction (1..16)",
+          lo=1, hi=16),
+    Param("CHUNK", "int", 64, "dram only: beats per store write command (power of two)",
+          lo=1, hi=1 << 12),
+    Param("STAGE", "int", 128, "dram only: staging FIFO depth in beats (power of two "
+          ">= 2*CHUNK)", lo=2, hi=1 << 13),
 )
 
 
@@ -132,14 +165,35 @@ def check(params: dict) -> dict:
         raise ValueError(f"{IP}: SLOT_WORDS must be a power of two, got {p['SLOT_WORDS']}")
     if not _pow2(p["STEPS"]):
         raise ValueError(f"{IP}: STEPS must be a power of two, got {p['STEPS']}")
+    if p["BACKING"] == "onchip":
+        defaults = {q.name: q.default for q in PARAMS}
+        for name in DRAM_PARAMS:
+            if p[name] != defaults[name]:
+                raise ValueError(f"{IP}: {name} applies only to BACKING=dram, got {name}="
+                                 f"{p[name]} with BACKING=onchip")
+    else:
+        dpm.check({"DATA_BYTES": p["DATA_BYTES"], **{n: p[n] for n in DRAM_PARAMS}})
+        cw = dpm.cap_width(p["DATA_BYTES"])
+        if p["SLOT_WORDS"] >= 1 << cw:
+            raise ValueError(f"{IP}: SLOT_WORDS must be < {1 << cw} with BACKING=dram and "
+                             f"DATA_BYTES={p['DATA_BYTES']} (CAP is {cw} bits), got "
+                             f"{p['SLOT_WORDS']}")
     return p
 
 
+def is_dram(params: dict) -> bool:
+    return check(params)["BACKING"] == "dram"
+
+
 def module_name(params: dict) -> str:
-    """``radacs_feature_cache_s<SLOTS>_b<DATA_BYTES>_w<SLOT_WORDS>_t<STEPS>``."""
+    """``radacs_feature_cache_s<SLOTS>_b<DATA_BYTES>_w<SLOT_WORDS>_t<STEPS>``, with
+    ``_dram_m<MAX_BURST>_o<OUTSTANDING>_c<CHUNK>_g<STAGE>`` appended for BACKING=dram."""
     p = check(params)
-    return (f"radacs_feature_cache_s{p['SLOTS']}_b{p['DATA_BYTES']}_w{p['SLOT_WORDS']}"
+    name = (f"radacs_feature_cache_s{p['SLOTS']}_b{p['DATA_BYTES']}_w{p['SLOT_WORDS']}"
             f"_t{p['STEPS']}")
+    if p["BACKING"] == "dram":
+        name += f"_dram_m{p['MAX_BURST']}_o{p['OUTSTANDING']}_c{p['CHUNK']}_g{p['STAGE']}"
+    return name
 
 
 # ----------------------------------------------------------------------- register map
@@ -152,14 +206,22 @@ def _word(name, offset, description, width=32, access="RO") -> Register:
     return _reg(name, offset, description, Field(name.lower(), 0, width, access, 0, description))
 
 
-def len_width(slot_words: int) -> int:
-    """Bits of a LENGTH field: 0..SLOT_WORDS."""
+def len_width(slot_words: int, backing: str = "onchip", data_bytes: int = 8) -> int:
+    """Bits of a LENGTH field: 0..SLOT_WORDS on chip, a CAP-sized count in dram mode."""
+    if backing == "dram":
+        return dpm.cap_width(data_bytes)
     return slot_words.bit_length()
 
 
-def regmap(slots: int, slot_words: int = 256) -> RegMap:
+def regmap(slots: int, slot_words: int = 256, backing: str = "onchip",
+           data_bytes: int = 8) -> RegMap:
     """The register table of a feature cache with ``slots`` slots."""
-    lw = len_width(slot_words)
+    lw = len_width(slot_words, backing, data_bytes)
+    dram = backing == "dram"
+    lb = data_bytes.bit_length() - 1
+    codes = "0 HIT, 1 MISS, 2 STALE, 4 BAD_SLOT" + (", 7 AXI_ERR (set when the data "
+                                                    "of a HIT load met SLVERR/DECERR)"
+                                                    if dram else "")
     regs = [
         _reg("CTRL", 0x00, "control",
              Field("invalidate_all", 0, 1, "W1P", 0, "clear VALID and FRESH of every slot "
@@ -188,17 +250,19 @@ def regmap(slots: int, slot_words: int = 256) -> RegMap:
         _word("MISS_CNT", 0x20, "loads answered MISS"),
         _word("STALE_CNT", 0x24, "loads answered STALE"),
         _reg("LAST_LOAD", 0x28, "result of the last load request",
-             Field("code", 0, 3, "RO", 0, "response code (0 HIT, 1 MISS, 2 STALE, 4 BAD_SLOT)"),
+             Field("code", 0, 3, "RO", 0, f"response code ({codes})"),
              Field("slot", 8, SID_W, "RO", 0, "requested slot")),
         _word("ERR_FLAGS", 0x2C, "sticky error flags, bit = code (1 MISS, 2 STALE, "
-              "3 OVERFLOW, 4 BAD_SLOT, 5 BAD_STEP, 6 BAD_POLICY); write 1 to clear",
-              ERR_W, "W1C"),
+              "3 OVERFLOW, 4 BAD_SLOT, 5 BAD_STEP, 6 BAD_POLICY"
+              + (", 7 AXI_ERR" if dram else "") + "); write 1 to clear", ERR_W, "W1C"),
         _reg("HWCFG", 0x30, "build-time configuration",
              Field("slots", 0, 5, "RO", 0, "SLOTS"),
              Field("data_bytes_log2", 8, 3, "RO", 0, "log2 DATA_BYTES"),
              Field("slot_words_log2", 16, 5, "RO", 0, "log2 SLOT_WORDS"),
              Field("steps_log2", 24, 5, "RO", 0, "log2 STEPS"),
-             Field("version", 29, 3, "RO", 0, "register map version")),
+             Field("version", 29, 3, "RO", 0, "register map version"),
+             *((Field("dram", 7, 1, "RO", 0, "1: BACKING=dram (BASE/CAP CSRs, AXI4 "
+                      "master)"),) if dram else ())),
     ]
     for s in range(slots):
         o = SLOT_BASE + SLOT_STRIDE * s
@@ -211,6 +275,20 @@ def regmap(slots: int, slot_words: int = 256) -> RegMap:
                  Field("valid", 0, 1, "RO", 0, "a complete, in-capacity feature is held"),
                  Field("fresh", 1, 1, "RO", 0, "stored since the last full step was entered")),
         ]
+    if dram:
+        for s in range(slots):
+            o = DRAM_BASE + 8 * s
+            regs += [
+                _reg(f"BASE{s}", o, f"slot {s}: DRAM byte address of beat 0 "
+                     "(DATA_BYTES-aligned)",
+                     Field(f"base{s}", lb, 32 - lb, "RW", s * slot_words,
+                           "beat address = byte address >> log2 DATA_BYTES (the low bits "
+                           "read 0); sampled by a store's first beat and by a load "
+                           "request")),
+                _reg(f"CAP{s}", o + 4, f"slot {s}: capacity in beats (a store writes at "
+                     "most CAP beats; more: OVERFLOW)",
+                     Field(f"cap{s}", 0, lw, "RW", slot_words, "capacity in beats")),
+            ]
     return RegMap("feature_cache", regs)
 
 
@@ -267,13 +345,25 @@ def feature_cache(clk, rst_n,
                   ld_resp_valid, ld_resp_ready, ld_resp_code, ld_resp_slot,
                   m_axis_tdata, m_axis_tvalid, m_axis_tready, m_axis_tlast, m_axis_tdest,
                   decision_full, step_busy, hit, miss, stale,
-                  *, SLOTS=4, DATA_BYTES=8, SLOT_WORDS=256, STEPS=1024):
+                  m_axi_awid=None, m_axi_awaddr=None, m_axi_awlen=None, m_axi_awsize=None,
+                  m_axi_awburst=None, m_axi_awvalid=None, m_axi_awready=None,
+                  m_axi_wdata=None, m_axi_wstrb=None, m_axi_wlast=None, m_axi_wvalid=None,
+                  m_axi_wready=None, m_axi_bid=None, m_axi_bresp=None, m_axi_bvalid=None,
+                  m_axi_bready=None, m_axi_arid=None, m_axi_araddr=None, m_axi_arlen=None,
+                  m_axi_arsize=None, m_axi_arburst=None, m_axi_arvalid=None,
+                  m_axi_arready=None, m_axi_rid=None, m_axi_rdata=None, m_axi_rresp=None,
+                  m_axi_rlast=None, m_axi_rvalid=None, m_axi_rready=None,
+                  *, SLOTS=4, DATA_BYTES=8, SLOT_WORDS=256, STEPS=1024, BACKING="onchip",
+                  MAX_BURST=16, OUTSTANDING=4, CHUNK=64, STAGE=128):
     p = check({"SLOTS": SLOTS, "DATA_BYTES": DATA_BYTES, "SLOT_WORDS": SLOT_WORDS,
-               "STEPS": STEPS})
+               "STEPS": STEPS, "BACKING": BACKING, "MAX_BURST": MAX_BURST,
+               "OUTSTANDING": OUTSTANDING, "CHUNK": CHUNK, "STAGE": STAGE})
     NS, B, SW, NSTEPS = p["SLOTS"], p["DATA_BYTES"], p["SLOT_WORDS"], p["STEPS"]
+    DRAM = p["BACKING"] == "dram"
     DW = 8 * B
     LOGW = clog2(SW)
-    LW = len_width(SW)
+    LW = len_width(SW, p["BACKING"], B)
+    LB = clog2(B)
     SB = (NS - 1).bit_length()      # slot address bits (0 for one slot)
     DEPTH = NS * SW
     AW = max(1, clog2(DEPTH))
@@ -293,7 +383,7 @@ def feature_cache(clk, rst_n,
     NSM1 = NS - 1
 
     # ---------------------------------------------------------------- register block
-    rmap = regmap(NS, SW)
+    rmap = regmap(NS, SW, p["BACKING"], B)
     axil = AxilSignals(AXIL_ADDR_W, awaddr=s_axil_awaddr, awvalid=s_axil_awvalid,
                        awready=s_axil_awready, wdata=s_axil_wdata, wstrb=s_axil_wstrb,
                        wvalid=s_axil_wvalid, wready=s_axil_wready, bresp=s_axil_bresp,
@@ -428,33 +518,35 @@ def feature_cache(clk, rst_n,
             gen_q.next = gen_q + 1
 
     # ------------------------------------------------------------------- store path
+    # Shared by both backings: the first-beat slot decode, VALID/FRESH, the response,
+    # LENGTH/STEP, the error flags.  Backing-specific: where the beats go and when the
+    # feature ends (``st_end``: on chip the tlast beat; dram the last B response).
     st_act_q = Signal(bool(0))
     st_slot_q = Signal(intbv(0)[SID_W:])
     st_bad_q = Signal(bool(0))
-    st_cnt_q = Signal(intbv(0)[LW:])        # beats written so far, saturates at SW
     st_rv_q = Signal(bool(0))
     st_code_q = Signal(intbv(0)[3:])
     st_rslot_q = Signal(intbv(0)[SID_W:])
     st_fire = Signal(bool(0))
+    st_fc_rdy = Signal(bool(0))             # the bookkeeping side accepts this beat
     st_slot_s = Signal(intbv(0)[SID_W:])
     st_bad_s = Signal(bool(0))
-    st_cnt_s = Signal(intbv(0)[LW:])
-    st_over_s = Signal(bool(0))             # this beat is beyond the capacity (count saturated)
-    st_we = Signal(bool(0))
-    st_done_ok = Signal(bool(0))
-    st_waddr = Signal(intbv(0)[AW:])
-    st_len_s = Signal(intbv(0)[LW:])
+    st_end = Signal(bool(0))                # a feature ends: response and slot update
+    st_end_code = Signal(intbv(0)[3:])
+    st_end_slot = Signal(intbv(0)[SID_W:])
+    st_len_s = Signal(intbv(0)[LW:])        # LENGTH of the ending feature
+    end_oh16 = Signal(intbv(0)[16:])
 
     # ------------------------------------------------------------------- load path
-    ld_act_q = Signal(bool(0))              # reads left to issue
+    ld_act_q = Signal(bool(0))              # a HIT load is still using the backing
     ld_slot_q = Signal(intbv(0)[SID_W:])
-    ld_idx_q = Signal(modbv(0)[max(1, LOGW):])
-    ld_left_q = Signal(intbv(0)[LW:])
     ld_rv_q = Signal(bool(0))
     ld_code_q = Signal(intbv(0)[3:])
     ld_rslot_q = Signal(intbv(0)[SID_W:])
     ld_fire = Signal(bool(0))
-    ld_last_rd = Signal(bool(0))            # the last read of the current load is issued
+    ld_end = Signal(bool(0))                # the current load releases the backing
+    ld_last_rd = Signal(bool(0))            # ... and a new request may be taken now
+    ld_axi_err = Signal(bool(0))            # dram: the current load's data met an AXI error
     ld_code_s = Signal(intbv(0)[3:])
     hit_q = Signal(bool(0))
     miss_q = Signal(bool(0))
@@ -464,24 +556,7 @@ def feature_cache(clk, rst_n,
     stale_cnt_q = Signal(modbv(0)[32:])
     last_code_q = Signal(intbv(0)[3:])
     last_slot_q = Signal(intbv(0)[SID_W:])
-    rd_en = Signal(bool(0))
-    rd_addr = Signal(intbv(0)[AW:])
-    rd_data_q = Signal(intbv(0)[DW:])
-    rd_v_q = Signal(bool(0))                # rd_data_q holds a beat this cycle
-    rd_last_q = Signal(bool(0))
-    rd_dest_q = Signal(intbv(0)[SID_W:])
-    # 2-entry output FIFO
-    f_last = Signal(intbv(0)[2:])
-    f_dest0 = Signal(intbv(0)[SID_W:])
-    f_dest1 = Signal(intbv(0)[SID_W:])
-    f_cnt_q = Signal(intbv(0)[2:])
-    f_rd_q = Signal(bool(0))
-    f_wr_q = Signal(bool(0))
-    f_pop = Signal(bool(0))
-    f_out0 = Signal(intbv(0)[DW:])
-    f_out1 = Signal(intbv(0)[DW:])
-
-    mem = [Signal(intbv(0)[DW:]) for _ in range(DEPTH)]
+    AXI_ERR = fdm.AXI_ERR
 
     if NS < 16:
         @always_comb
@@ -494,7 +569,7 @@ def feature_cache(clk, rst_n,
             valid16.next = valid_q
             fresh16.next = fresh_q
 
-    # --- store ----------------------------------------------------------------------
+    # --- store (shared) -------------------------------------------------------------
     @always_comb
     def st_comb():
         first = not st_act_q
@@ -503,43 +578,25 @@ def feature_cache(clk, rst_n,
             ready = False
         if s_axis_tlast and st_rv_q and not st_resp_ready:
             ready = False
-        st_fire.next = s_axis_tvalid and ready
+        st_fc_rdy.next = ready
         if first:
             st_slot_s.next = s_axis_tid
             st_bad_s.next = s_axis_tid > NSM1
-            st_cnt_s.next = 0
         else:
             st_slot_s.next = st_slot_q
             st_bad_s.next = st_bad_q
-            st_cnt_s.next = st_cnt_q
-        s_axis_tready.next = ready
-
-    @always_comb
-    def st_comb2():
-        st_over_s.next = st_cnt_s[LOGW]
-        st_we.next = st_fire and not st_bad_s and not st_cnt_s[LOGW]
-        st_done_ok.next = st_fire and s_axis_tlast and not st_bad_s and not st_cnt_s[LOGW]
-        st_len_s.next = st_cnt_s + 1
-
-    if SB > 0:
-        @always_comb
-        def st_addr():
-            st_waddr.next = concat(st_slot_s[SB:], st_cnt_s[LOGW:])
-    else:
-        @always_comb
-        def st_addr():
-            st_waddr.next = st_cnt_s[LOGW:]
 
     # Slot decoders: a constant table (a case statement), no loop-index compares.
     @always_comb
     def st_onehot():
         st_oh16.next = ONEHOT[int(st_slot_s)]
         ld_oh16.next = ONEHOT[int(s_ld_slot)]
+        end_oh16.next = ONEHOT[int(st_end_slot)]
 
     @always_comb
     def st_vecs():
-        if st_done_ok:
-            set_vec.next = st_oh16[NS:]
+        if st_end and st_end_code == OK:
+            set_vec.next = end_oh16[NS:]
         else:
             set_vec.next = 0
         if st_fire and not st_act_q:
@@ -548,34 +605,16 @@ def feature_cache(clk, rst_n,
             clr_vec.next = 0
         lsel_vec.next = ld_oh16[NS:]
 
-    @always(clk.posedge)
-    def mem_wr():
-        if st_we:
-            mem[int(st_waddr)].next = s_axis_tdata
-
     @always_seq(clk.posedge, reset=rst_n)
     def st_seq():
         if st_fire:
-            if s_axis_tlast:
-                st_act_q.next = 0
-                st_rv_q.next = 1
-                st_rslot_q.next = st_slot_s
-                if st_bad_s:
-                    st_code_q.next = BAD_SLOT
-                elif st_over_s:
-                    st_code_q.next = OVERFLOW
-                else:
-                    st_code_q.next = OK
-            else:
-                st_act_q.next = 1
-                if st_rv_q and st_resp_ready:
-                    st_rv_q.next = 0
+            st_act_q.next = not s_axis_tlast
             st_slot_q.next = st_slot_s
             st_bad_q.next = st_bad_s
-            if not st_cnt_s[LOGW]:
-                st_cnt_q.next = st_cnt_s + 1
-            else:
-                st_cnt_q.next = st_cnt_s
+        if st_end:
+            st_rv_q.next = 1
+            st_rslot_q.next = st_end_slot
+            st_code_q.next = st_end_code
         elif st_rv_q and st_resp_ready:
             st_rv_q.next = 0
 
@@ -594,11 +633,12 @@ def feature_cache(clk, rst_n,
         valid_q.next = v | set_vec
         fresh_q.next = f | set_vec
 
-    # --- load -----------------------------------------------------------------------
+    # --- load (shared) --------------------------------------------------------------
     @always_comb
     def ld_comb():
-        # The next request is taken in the cycle the last read of the current one is
-        # issued, so back-to-back loaded features leave no idle cycle on m_axis.
+        # The next request is taken in the cycle the current one releases the backing
+        # (on chip: its last read is issued), so back-to-back loaded features leave no
+        # idle cycle on m_axis on chip.
         # A request for the slot whose store starts in this very cycle waits one cycle
         # (and then misses: the first beat clears VALID), so a load never reads a slot
         # that is being rewritten.
@@ -616,38 +656,15 @@ def feature_cache(clk, rst_n,
         else:
             ld_code_s.next = OK
 
-    @always_comb
-    def fifo_comb():
-        f_pop.next = f_cnt_q != 0 and m_axis_tready
-        # issue a read while the FIFO has room for it and the read in flight
-        room = (f_cnt_q + rd_v_q) <= 1 or (f_cnt_q + rd_v_q == 2 and m_axis_tready)
-        rd_en.next = ld_act_q and room
-        ld_last_rd.next = ld_act_q and room and ld_left_q == 1
-
-    if SB > 0:
-        @always_comb
-        def ld_addr():
-            rd_addr.next = concat(ld_slot_q[SB:], ld_idx_q[LOGW:])
-    else:
-        @always_comb
-        def ld_addr():
-            rd_addr.next = ld_idx_q[LOGW:]
-
-    @always(clk.posedge)
-    def mem_rd():
-        if rd_en:
-            rd_data_q.next = mem[int(rd_addr)]
-
     @always_seq(clk.posedge, reset=rst_n)
     def ld_seq():
         hit_q.next = 0
         miss_q.next = 0
         stale_q.next = 0
-        if rd_en:
-            ld_idx_q.next = ld_idx_q + 1
-            ld_left_q.next = ld_left_q - 1
-            if ld_left_q == 1:
-                ld_act_q.next = 0
+        if ld_end:
+            ld_act_q.next = 0
+        if ld_axi_err:
+            last_code_q.next = AXI_ERR
         if ld_fire:
             ld_rv_q.next = 1
             ld_code_q.next = ld_code_s
@@ -657,8 +674,6 @@ def feature_cache(clk, rst_n,
             if ld_code_s == OK:
                 ld_act_q.next = 1
                 ld_slot_q.next = s_ld_slot
-                ld_idx_q.next = 0
-                ld_left_q.next = req_len
                 hit_q.next = 1
             elif ld_code_s == MISS:
                 miss_q.next = 1
@@ -666,9 +681,6 @@ def feature_cache(clk, rst_n,
                 stale_q.next = 1
         elif ld_rv_q and ld_resp_ready:
             ld_rv_q.next = 0
-        rd_v_q.next = rd_en
-        rd_last_q.next = rd_en and ld_left_q == 1
-        rd_dest_q.next = ld_slot_q
         if r_clr:
             hit_cnt_q.next = 0
             miss_cnt_q.next = 0
@@ -681,46 +693,243 @@ def feature_cache(clk, rst_n,
             elif ld_code_s == STALE:
                 stale_cnt_q.next = stale_cnt_q + 1
 
-    @always_seq(clk.posedge, reset=rst_n)
-    def fifo_ctl():
-        if rd_v_q:
-            f_wr_q.next = not f_wr_q
-        if f_pop:
-            f_rd_q.next = not f_rd_q
-        if rd_v_q and not f_pop:
-            f_cnt_q.next = f_cnt_q + 1
-        elif f_pop and not rd_v_q:
-            f_cnt_q.next = f_cnt_q - 1
+    if not DRAM:
+        # ============================================================ on-chip backing
+        st_cnt_q = Signal(intbv(0)[LW:])        # beats written so far, saturates at SW
+        st_cnt_s = Signal(intbv(0)[LW:])
+        st_we = Signal(bool(0))
+        st_waddr = Signal(intbv(0)[AW:])
+        ld_idx_q = Signal(modbv(0)[max(1, LOGW):])
+        ld_left_q = Signal(intbv(0)[LW:])
+        rd_en = Signal(bool(0))
+        rd_addr = Signal(intbv(0)[AW:])
+        rd_data_q = Signal(intbv(0)[DW:])
+        rd_v_q = Signal(bool(0))                # rd_data_q holds a beat this cycle
+        rd_last_q = Signal(bool(0))
+        rd_dest_q = Signal(intbv(0)[SID_W:])
+        # 2-entry output FIFO
+        f_last = Signal(intbv(0)[2:])
+        f_dest0 = Signal(intbv(0)[SID_W:])
+        f_dest1 = Signal(intbv(0)[SID_W:])
+        f_cnt_q = Signal(intbv(0)[2:])
+        f_rd_q = Signal(bool(0))
+        f_wr_q = Signal(bool(0))
+        f_pop = Signal(bool(0))
+        f_out0 = Signal(intbv(0)[DW:])
+        f_out1 = Signal(intbv(0)[DW:])
 
-    @always(clk.posedge)
-    def fifo_data():
-        if rd_v_q:
-            if f_wr_q:
-                f_out1.next = rd_data_q
-            else:
-                f_out0.next = rd_data_q
+        mem = [Signal(intbv(0)[DW:]) for _ in range(DEPTH)]
 
-    @always_seq(clk.posedge, reset=rst_n)
-    def fifo_side():
-        if rd_v_q:
-            if f_wr_q:
-                f_last.next[1] = rd_last_q
-                f_dest1.next = rd_dest_q
+        @always_comb
+        def oc_st_comb():
+            s_axis_tready.next = st_fc_rdy
+            st_fire.next = s_axis_tvalid and st_fc_rdy
+            if st_act_q:
+                st_cnt_s.next = st_cnt_q
             else:
-                f_last.next[0] = rd_last_q
-                f_dest0.next = rd_dest_q
+                st_cnt_s.next = 0
+
+        @always_comb
+        def oc_st_end():
+            st_we.next = st_fire and not st_bad_s and not st_cnt_s[LOGW]
+            st_end.next = st_fire and s_axis_tlast
+            st_end_slot.next = st_slot_s
+            if st_bad_s:
+                st_end_code.next = BAD_SLOT
+            elif st_cnt_s[LOGW]:
+                st_end_code.next = OVERFLOW
+            else:
+                st_end_code.next = OK
+            st_len_s.next = st_cnt_s + 1
+
+        if SB > 0:
+            @always_comb
+            def st_addr():
+                st_waddr.next = concat(st_slot_s[SB:], st_cnt_s[LOGW:])
+        else:
+            @always_comb
+            def st_addr():
+                st_waddr.next = st_cnt_s[LOGW:]
+
+        @always(clk.posedge)
+        def mem_wr():
+            if st_we:
+                mem[int(st_waddr)].next = s_axis_tdata
+
+        @always_seq(clk.posedge, reset=rst_n)
+        def oc_st_seq():
+            if st_fire:
+                if not st_cnt_s[LOGW]:
+                    st_cnt_q.next = st_cnt_s + 1
+                else:
+                    st_cnt_q.next = st_cnt_s
+
+        @always_comb
+        def fifo_comb():
+            f_pop.next = f_cnt_q != 0 and m_axis_tready
+            # issue a read while the FIFO has room for it and the read in flight
+            room = (f_cnt_q + rd_v_q) <= 1 or (f_cnt_q + rd_v_q == 2 and m_axis_tready)
+            rd_en.next = ld_act_q and room
+            ld_last_rd.next = ld_act_q and room and ld_left_q == 1
+            ld_end.next = ld_act_q and room and ld_left_q == 1
+            ld_axi_err.next = False
+
+        if SB > 0:
+            @always_comb
+            def ld_addr():
+                rd_addr.next = concat(ld_slot_q[SB:], ld_idx_q[LOGW:])
+        else:
+            @always_comb
+            def ld_addr():
+                rd_addr.next = ld_idx_q[LOGW:]
+
+        @always(clk.posedge)
+        def mem_rd():
+            if rd_en:
+                rd_data_q.next = mem[int(rd_addr)]
+
+        @always_seq(clk.posedge, reset=rst_n)
+        def oc_ld_seq():
+            if rd_en:
+                ld_idx_q.next = ld_idx_q + 1
+                ld_left_q.next = ld_left_q - 1
+            if ld_fire and ld_code_s == OK:
+                ld_idx_q.next = 0
+                ld_left_q.next = req_len
+            rd_v_q.next = rd_en
+            rd_last_q.next = rd_en and ld_left_q == 1
+            rd_dest_q.next = ld_slot_q
+
+        @always_seq(clk.posedge, reset=rst_n)
+        def fifo_ctl():
+            if rd_v_q:
+                f_wr_q.next = not f_wr_q
+            if f_pop:
+                f_rd_q.next = not f_rd_q
+            if rd_v_q and not f_pop:
+                f_cnt_q.next = f_cnt_q + 1
+            elif f_pop and not rd_v_q:
+                f_cnt_q.next = f_cnt_q - 1
+
+        @always(clk.posedge)
+        def fifo_data():
+            if rd_v_q:
+                if f_wr_q:
+                    f_out1.next = rd_data_q
+                else:
+                    f_out0.next = rd_data_q
+
+        @always_seq(clk.posedge, reset=rst_n)
+        def fifo_side():
+            if rd_v_q:
+                if f_wr_q:
+                    f_last.next[1] = rd_last_q
+                    f_dest1.next = rd_dest_q
+                else:
+                    f_last.next[0] = rd_last_q
+                    f_dest0.next = rd_dest_q
+
+        @always_comb
+        def m_outputs():
+            m_axis_tvalid.next = f_cnt_q != 0
+            if f_rd_q:
+                m_axis_tdata.next = f_out1
+                m_axis_tlast.next = f_last[1]
+                m_axis_tdest.next = f_dest1
+            else:
+                m_axis_tdata.next = f_out0
+                m_axis_tlast.next = f_last[0]
+                m_axis_tdest.next = f_dest0
+    else:
+        # =============================================================== dram backing
+        # The data path is ip.feature_cache.dram_path (staging FIFO + two axi_wr in
+        # ping-pong + one axi_rd on one AXI4 master); this only feeds it the slot's
+        # BASE / CAP (store: first-beat slot; load: requested slot, latched) and turns
+        # its st_done / ld_done into the shared st_end / ld_end.
+        CW = dpm.cap_width(B)
+        BW = ADDR_W - LB
+        dp_s_tvalid = Signal(bool(0))
+        dp_s_tready = Signal(bool(0))
+        st_base_s = Signal(intbv(0)[BW:])       # BASE / CAP of the first-beat slot
+        st_cap_s = Signal(intbv(0)[CW:])
+        dp_st_done = Signal(bool(0))
+        dp_st_code = Signal(intbv(0)[3:])
+        dp_st_len = Signal(intbv(0)[CW:])
+        req_base = Signal(intbv(0)[BW:])        # BASE of the requested slot
+        ld_base_q = Signal(intbv(0)[BW:])
+        ld_len_q = Signal(intbv(0)[CW:])
+        ld_cmd_q = Signal(bool(0))              # a HIT's read command not yet taken
+        dp_ld_ready = Signal(bool(0))
+        dp_ld_done = Signal(bool(0))
+        dp_ld_code = Signal(intbv(0)[3:])
+        dp_ld_err = Signal(bool(0))
+
+        dp = dpm.dram_path(
+            clk, rst_n, s_axis_tdata, dp_s_tvalid, dp_s_tready, s_axis_tlast,
+            st_base_s, st_cap_s, st_bad_s, dp_st_done, dp_st_code, dp_st_len,
+            ld_cmd_q, dp_ld_ready, ld_base_q, ld_len_q, dp_ld_done, dp_ld_code, dp_ld_err,
+            m_axis_tdata, m_axis_tvalid, m_axis_tready, m_axis_tlast,
+            m_axi_awid, m_axi_awaddr, m_axi_awlen, m_axi_awsize, m_axi_awburst,
+            m_axi_awvalid, m_axi_awready,
+            m_axi_wdata, m_axi_wstrb, m_axi_wlast, m_axi_wvalid, m_axi_wready,
+            m_axi_bid, m_axi_bresp, m_axi_bvalid, m_axi_bready,
+            m_axi_arid, m_axi_araddr, m_axi_arlen, m_axi_arsize, m_axi_arburst,
+            m_axi_arvalid, m_axi_arready,
+            m_axi_rid, m_axi_rdata, m_axi_rresp, m_axi_rlast, m_axi_rvalid, m_axi_rready,
+            DATA_BYTES=B, MAX_BURST=p["MAX_BURST"], OUTSTANDING=p["OUTSTANDING"],
+            CHUNK=p["CHUNK"], STAGE=p["STAGE"])
+
+        @always_comb
+        def dr_st_comb():
+            s_axis_tready.next = st_fc_rdy and dp_s_tready
+            st_fire.next = s_axis_tvalid and st_fc_rdy and dp_s_tready
+            dp_s_tvalid.next = s_axis_tvalid and st_fc_rdy
+
+        @always_comb
+        def dr_st_end():
+            # dram_path holds s_axis_tready low from tlast to st_done, so st_slot_q
+            # still names the ending feature's slot here
+            st_end.next = dp_st_done
+            st_end_code.next = dp_st_code
+            st_end_slot.next = st_slot_q
+            st_len_s.next = dp_st_len
+
+        @always_comb
+        def dr_ld_comb():
+            ld_end.next = dp_ld_done
+            ld_last_rd.next = dp_ld_done
+            ld_axi_err.next = dp_ld_err
+
+        @always_seq(clk.posedge, reset=rst_n)
+        def dr_ld_seq():
+            if ld_fire and ld_code_s == OK:
+                ld_cmd_q.next = 1
+                ld_base_q.next = req_base
+                ld_len_q.next = req_len
+            elif ld_cmd_q and dp_ld_ready:
+                ld_cmd_q.next = 0
+
+        r_hw_dram = hw["hwcfg_dram"]
+
+        @always_comb
+        def dr_tdest():
+            m_axis_tdest.next = ld_slot_q
+            r_hw_dram.next = 1
+
+        dr_insts = []
+        acc_b = acc_c = acc_r = None
+        for i in range(NS):
+            bq, cq = hw[f"base{i}"], hw[f"cap{i}"]
+            ob = st_base_s if i == NS - 1 else Signal(intbv(0)[BW:])
+            oc = st_cap_s if i == NS - 1 else Signal(intbv(0)[CW:])
+            orr = req_base if i == NS - 1 else Signal(intbv(0)[BW:])
+            dr_insts.append(_len_link(st_oh16(i), bq, acc_b, ob))
+            dr_insts.append(_len_link(st_oh16(i), cq, acc_c, oc))
+            dr_insts.append(_len_link(lsel_vec(i), bq, acc_r, orr))
+            acc_b, acc_c, acc_r = ob, oc, orr
 
     @always_comb
     def outputs():
-        m_axis_tvalid.next = f_cnt_q != 0
-        if f_rd_q:
-            m_axis_tdata.next = f_out1
-            m_axis_tlast.next = f_last[1]
-            m_axis_tdest.next = f_dest1
-        else:
-            m_axis_tdata.next = f_out0
-            m_axis_tlast.next = f_last[0]
-            m_axis_tdest.next = f_dest0
         st_resp_valid.next = st_rv_q
         st_resp_code.next = st_code_q
         st_resp_slot.next = st_rslot_q
@@ -756,11 +965,10 @@ def feature_cache(clk, rst_n,
         e = intbv(0)[ERR_W:]
         if ld_fire and ld_code_s != OK:
             e[int(ld_code_s)] = 1
-        if st_fire and s_axis_tlast:
-            if st_bad_s:
-                e[BAD_SLOT] = 1
-            elif st_over_s:
-                e[OVERFLOW] = 1
+        if ld_axi_err:
+            e[AXI_ERR] = 1
+        if st_end and st_end_code != OK:
+            e[int(st_end_code)] = 1
         if step_bad or bmp_bad:
             e[BAD_STEP] = 1
         if policy_bad:
@@ -813,6 +1021,17 @@ def ports(params: dict) -> dict:
              "s_axil_wstrb", "s_axil_wvalid", "s_axil_wready", "s_axil_bresp", "s_axil_bvalid",
              "s_axil_bready", "s_axil_araddr", "s_axil_arvalid", "s_axil_arready",
              "s_axil_rdata", "s_axil_rresp", "s_axil_rvalid", "s_axil_rready"]
+    if p["BACKING"] == "dram":
+        B = p["DATA_BYTES"]
+        s.update(m_axi_awid=v(1), m_axi_awaddr=v(ADDR_W), m_axi_awlen=v(8), m_axi_awsize=v(3),
+                 m_axi_awburst=v(2), m_axi_awvalid=bit(), m_axi_awready=bit(),
+                 m_axi_wdata=v(DW), m_axi_wstrb=v(B), m_axi_wlast=bit(), m_axi_wvalid=bit(),
+                 m_axi_wready=bit(),
+                 m_axi_bid=v(1), m_axi_bresp=v(2), m_axi_bvalid=bit(), m_axi_bready=bit(),
+                 m_axi_arid=v(1), m_axi_araddr=v(ADDR_W), m_axi_arlen=v(8), m_axi_arsize=v(3),
+                 m_axi_arburst=v(2), m_axi_arvalid=bit(), m_axi_arready=bit(),
+                 m_axi_rid=v(1), m_axi_rdata=v(DW), m_axi_rresp=v(2), m_axi_rlast=bit(),
+                 m_axi_rvalid=bit(), m_axi_rready=bit())
     rest = [k for k in s if k not in order]
     return {k: s[k] for k in order + rest}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from ip.feature_cache import SUPPORTED
+from ip.feature_cache import DRAM_SD15, DRAM_SMALL, SUPPORTED
 from verif.feature_cache.program import SIZE_KINDS
 
 TEST_MODULE = "verif.feature_cache.feature_cache_tests"
@@ -13,15 +13,18 @@ TESTS = ("FcRandomTest", "FcDirectedTest", "FcResetTest", "FcInjectedBugTest")
 
 
 def _set(slots, data_bytes):
-    return next(s for s in SUPPORTED if s["SLOTS"] == slots and s["DATA_BYTES"] == data_bytes)
+    return next(s for s in SUPPORTED if s["SLOTS"] == slots and s["DATA_BYTES"] == data_bytes
+                and s.get("BACKING", "onchip") == "onchip")
 
 
-# Regression plan: every supported set on Icarus; on Verilator (one C++ build per set)
-# a cross-section: SLOTS = 1, the non-power-of-two SLOTS = 3, 16 slots of 1 byte, and
-# the 16-byte stream with the largest schedule.
+# Regression plan: every supported set on Icarus but the SD1.5 DRAM set (its capacity of
+# 131,072 beats makes the programs' capacity-boundary features 131,072 beats long; it
+# runs in `radacs bench feature_cache --dram --sd15` instead); on Verilator (one C++
+# build per set) a cross-section: SLOTS = 1, the non-power-of-two SLOTS = 3, 16 slots of
+# 1 byte, the 16-byte stream with the largest schedule, and the small DRAM set.
 REGRESSION = {
-    "icarus": list(SUPPORTED),
-    "verilator": [_set(1, 4), _set(3, 2), _set(16, 1), _set(2, 16)],
+    "icarus": [p for p in SUPPORTED if p is not DRAM_SD15],
+    "verilator": [_set(1, 4), _set(3, 2), _set(16, 1), _set(2, 16), DRAM_SMALL],
 }
 STRESS_CYCLE = ("random", "cycle", "none")
 

@@ -62,11 +62,7 @@ def cmd_bench(args) -> int:
     from models import deepcache
 
     if args.dram:
-        from verif.feature_cache import dram_perf
-        rc, md = dram_perf.cmd_bench_dram(
-            args.sd15, "radacs bench feature_cache --dram" + (" --sd15" if args.sd15 else ""))
-        sys.stdout.write(md)
-        return rc
+        return cmd_bench_dram(args)
 
     runs = [run_one(p, args.sim) for p in BENCH_SETS]
     if args.sd15:
@@ -97,6 +93,39 @@ def cmd_bench(args) -> int:
     return 1 if bad else 0
 
 
+def cmd_bench_dram(args) -> int:
+    """``--dram``: the datapath standalone (MyHDL, bench_dram.*) and, with ``--sd15``,
+    SD1.5's branch-0 feature through the integrated IP (``DRAM_SD15`` set, cocotb on
+    ``--sim`` with cocotbext-axi AxiRam, no pauses): bench_dram_ip.json / .md."""
+    from ip.feature_cache import DRAM_SD15
+    from models import deepcache
+    from verif.feature_cache import dram_perf
+
+    if args.readme:
+        print("radacs: error: --readme is not supported with --dram (the DRAM tables are "
+              "bench_dram.md / bench_dram_ip.md)", file=sys.stderr)
+        return 2
+    cmd = ("radacs bench feature_cache --dram" + (" --sd15" if args.sd15 else "")
+           + (f" --sim {args.sim}" if args.sd15 else ""))
+    rc, md = dram_perf.cmd_bench_dram(args.sd15, cmd)
+    sys.stdout.write(md)
+    if not args.sd15:
+        return rc
+    nbytes = deepcache.cache_bytes("sd15", "0.0")
+    run = run_one(DRAM_SD15, args.sim, {"feature_beats": nbytes // DRAM_SD15["DATA_BYTES"]})
+    doc = {"command": cmd, "simulator": args.sim,
+           "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+           "runs": [run]}
+    (IP_DIR / "bench_dram_ip.json").write_text(json.dumps(doc, indent=1) + "\n")
+    md2 = (f"Measured by `{cmd}` (integrated IP, BACKING=dram, on {args.sim} with "
+           f"cocotbext-axi AxiRam, {doc['date']}); no pauses on any stream or AXI channel.  "
+           "Store cycles: first to last s_axis beat (the store response follows the last B "
+           "response).\n\n" + table([run]))
+    (IP_DIR / "bench_dram_ip.md").write_text(md2)
+    sys.stdout.write(md2)
+    return rc or (1 if run["errors"] else 0)
+
+
 def register(subparsers) -> None:
     from ip.common.synth import bench_subparsers
 
@@ -108,9 +137,9 @@ def register(subparsers) -> None:
                    help="also run SD1.5's branch-0 feature (1,310,720 bytes) through one "
                    "on-chip slot of 131072 16-byte beats")
     b.add_argument("--dram", action="store_true",
-                   help="BACKING=dram: the DRAM datapath in MyHDL's simulator (with --sd15: "
-                   "also the SD1.5 branch-0 feature through the DRAM set); writes "
-                   "bench_dram.json / bench_dram.md")
+                   help="BACKING=dram: the DRAM datapath in MyHDL's simulator (bench_dram.json "
+                   "/ .md); with --sd15 also SD1.5's branch-0 feature through the integrated "
+                   "IP's SD1.5 dram set on --sim (bench_dram_ip.json / .md)")
     b.add_argument("--readme", action="store_true",
                    help="also replace the table between the bench-table markers of the README")
     b.set_defaults(func=cmd_bench)

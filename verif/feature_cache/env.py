@@ -36,7 +36,7 @@ from verif.common import mmu_env as me
 from verif.common.bfm import ValidReadySink, ValidReadySource
 from verif.common.pause import pause_generator
 from verif.common.uvm import CoverageBase, ResetAgent, ScoreboardBase
-from verif.feature_cache.program import op_str
+from verif.feature_cache.program import ERR_SIZE, err_base, model_for, op_str
 
 PHASE_TIMEOUT = 100_000   # cycles a phase may take before the driver calls it a deadlock
 
@@ -115,11 +115,12 @@ class FcDriver(uvm_driver):
         self.knobs = ConfigDB().get(self, "", "knobs")
         self.reset_bfm = ConfigDB().get(self, "", "reset_bfm")
         p = self.knobs.params
-        self.off = {r.name: r.offset for r in regmap(p["SLOTS"], p["SLOT_WORDS"])}
+        self.off = {r.name: r.offset for r in regmap(p["SLOTS"], p["SLOT_WORDS"],
+                                                     p.get("BACKING", "onchip"),
+                                                     p["DATA_BYTES"])}
         # The true model, to know how many features a phase delivers (the scoreboard
         # checks with its own, possibly deliberately wrong, model).
-        self.shadow = FeatureCacheModel(p["SLOTS"], p["DATA_BYTES"], p["SLOT_WORDS"],
-                                        p["STEPS"])
+        self.shadow = model_for(p)
         self.shadow_epoch = 0
         self.busy = False
         self.env = None
@@ -264,7 +265,7 @@ class FcScoreboard(ScoreboardBase):
         super().build_phase()
         p = self.knobs.params
         cls = BuggyFeatureCacheModel if self.knobs.inject_bug else FeatureCacheModel
-        self.model = cls(p["SLOTS"], p["DATA_BYTES"], p["SLOT_WORDS"], p["STEPS"])
+        self.model = model_for(p, cls)
         self.logger.info(f"golden model: {cls.__name__}")
         self.model_epoch = 0
         self.op_export = _Imp("op_imp", self, self.on_op).analysis_export
@@ -299,6 +300,11 @@ class FcScoreboard(ScoreboardBase):
                 n = len(bs)
                 ev |= {f"len_{k}" for k, v in (("cap_minus1", m.cap - 1), ("cap", m.cap),
                                                 ("cap_plus1", m.cap + 1)) if n == v}
+                if m.dram and slot < m.n and m.caps[slot] < m.cap:
+                    if n == m.caps[slot]:
+                        ev.add("dram_cap_csr")
+                    elif n > m.caps[slot]:
+                        ev.add("dram_cap_csr_overflow")
                 r = m.store(slot, bs)
                 self.expect("st", (r.code, r.slot), e, f"({n} beats)")
             for slot in op[2]:
@@ -322,7 +328,9 @@ class FcCoverage(CoverageBase):
     """Bins named after the testplan's testpoints (ip/feature_cache/README.md)."""
 
     def build_phase(self):
-        self.nslots = ConfigDB().get(self, "", "knobs").params["SLOTS"]
+        p = ConfigDB().get(self, "", "knobs").params
+        self.nslots = p["SLOTS"]
+        self.dram = p.get("BACKING", "onchip") == "dram"
         super().build_phase()
         self.in_store = False
         self.in_load = False
@@ -340,6 +348,8 @@ class FcCoverage(CoverageBase):
             "errors": errs,
             "streams": ["concurrent", "load_backpressure", "store_idle", "reset_mid_store",
                         "reset_mid_load"],
+            **({"dram": ["dram_cap_csr", "dram_cap_csr_overflow", "err_axi_store",
+                         "err_axi_load"]} if self.dram else {}),
         }
 
     def events(self, ev):
@@ -358,10 +368,14 @@ class FcCoverage(CoverageBase):
                 ev.add("err_overflow")
             elif o.value[0] == fcm.BAD_SLOT:
                 ev.add("err_bad_slot")
+            elif o.value[0] == fcm.AXI_ERR:
+                ev.add("err_axi_store")
         elif o.key == "csr":
             name, v = o.value
             if name == "STATUS":
                 ev.add("decision_full" if v & 2 else "decision_retrieve")
+            if name == "LAST_LOAD" and v & 7 == fcm.AXI_ERR:
+                ev.add("err_axi_load")
             if name == "ERR_FLAGS":
                 if v >> fcm.BAD_STEP & 1:
                     ev.add("err_bad_step")
@@ -434,6 +448,14 @@ class FcEnv(uvm_env):
         rng = ConfigDB().get(self, "", "test_rng")
         d, stress = self.dut, self.knobs.stress
         self.csr = me.make_csr(d, rng, stress)
+        p = self.knobs.params
+        self.ram = None
+        if p.get("BACKING", "onchip") == "dram":
+            # cocotbext-axi AxiRam on m_axi (random pauses on AW, W, B, AR, R with the
+            # stress knob), one SLVERR block at err_base (the programs' AXI_ERR tests)
+            eb = err_base(p)
+            self.ram = me.Dram(d, rng, stress, eb + 4096)
+            self.ram.add_region(eb, ERR_SIZE, 2)
         self.st_src = ValidReadySource(d, d.clk, d.rst_n, prefix="s_axis",
                                        pause=pause_generator(stress, rng)).start()
         self.ld_src = ValidReadySource(d, d.clk, d.rst_n,
@@ -467,6 +489,8 @@ class FcEnv(uvm_env):
         self.ld_src.pause = pause_generator(mode, rng)
         for s in self.sinks:
             s.pause = pause_generator(mode, rng)
+        if self.ram is not None:
+            self.ram.set_stress(mode, rng)
 
     async def drain(self, timeout_cycles: int = 200_000):
         for _ in range(timeout_cycles):

@@ -33,6 +33,7 @@ class Pins:
         self.cycle = 0
         self.log = []          # (cycle, st_fire, st_stall, ld_fire, m_valid, m_last, data)
         self.rec = False
+        self.st_resps = 0      # store responses seen (st_resp_ready is held high)
 
     async def run(self):
         d = self.dut
@@ -43,6 +44,7 @@ class Pins:
                 continue
             sv, sr = int(d.s_axis_tvalid.value), int(d.s_axis_tready.value)
             mv, mr = int(d.m_axis_tvalid.value), int(d.m_axis_tready.value)
+            self.st_resps += int(d.st_resp_valid.value) and int(d.st_resp_ready.value)
             self.log.append((self.cycle, sv and sr, sv and not sr, mv and mr, mv,
                              int(d.m_axis_tlast.value) if mv else 0,
                              int(d.m_axis_tdata.value) if mv and mr else None))
@@ -122,7 +124,12 @@ async def feature_cache_bench(dut):
     for _ in range(3):
         await RisingEdge(dut.clk)
     dut.rst_n.value = 1
-    off = {r.name: r.offset for r in regmap(n, cap)}
+    dram = p.get("BACKING", "onchip") == "dram"
+    if dram:
+        # BACKING=dram: cocotbext-axi AxiRam on the AXI4 master, no pauses, big enough
+        # for every slot's default region (BASE{s} = s * SLOT_WORDS * DATA_BYTES)
+        me.Dram(dut, rng, "none", n * cap * db)
+    off = {r.name: r.offset for r in regmap(n, cap, p.get("BACKING", "onchip"), db)}
     await csr.write_dword(off["POLICY"], 4 << 16)
     await csr.write_dword(off["STEP"], 1 << 31)
     while (await csr.read_dword(off["STATUS"])) & 1:
@@ -140,11 +147,20 @@ async def feature_cache_bench(dut):
     async def scenario(name, stores, load_slots):
         pins.log = []
         pins.rec = True
+        pins.st_resps = 0
         tasks = [cocotb.start_soon(_stores(stores))]
         if load_slots:
             tasks.append(cocotb.start_soon(loads(dut, load_slots)))
         for t in tasks:
             await t
+        # dram: a store ends at its last B response (st_resp), not at tlast
+        for _ in range(100_000):
+            if pins.st_resps >= len(stores):
+                break
+            await RisingEdge(dut.clk)
+        else:
+            bad.append(f"{name}: {len(stores)} store responses expected, "
+                       f"{pins.st_resps} seen")
         want = sum(len(feats[s]) for s in load_slots)
         for _ in range(10 * max(len(f) for f in feats.values()) + 100):
             await RisingEdge(dut.clk)

@@ -38,7 +38,8 @@ TIMEOUT_US = 20_000
 class FcBaseTest(RadacsTest):
     env_class = FcEnv
     ip_name = "feature_cache"
-    param_names = ("SLOTS", "DATA_BYTES", "SLOT_WORDS", "STEPS")
+    param_names = ("SLOTS", "DATA_BYTES", "SLOT_WORDS", "STEPS", "BACKING", "MAX_BURST",
+                   "OUTSTANDING", "CHUNK", "STAGE")
 
     def normalise_params(self, params):
         p = dict(check(params))
@@ -111,6 +112,8 @@ class FcDirectedTest(FcBaseTest):
                  "err_overflow", "err_miss", "err_bad_step", "err_bad_policy"}
         if check(self.knobs.params)["SLOTS"] < 16:
             goals.add("err_bad_slot")
+        if check(self.knobs.params)["BACKING"] == "dram":
+            goals |= {"err_axi_store", "err_axi_load", "dram_cap_csr", "dram_cap_csr_overflow"}
         ConfigDB().set(None, "*", "coverage_goals", goals)
 
     async def body(self):
@@ -136,7 +139,8 @@ class FcResetTest(FcBaseTest):
             assert s.get("rst_n") and not s["m_axis_tvalid"], \
                 f"m_axis still valid after the reset: {s}"
             # Every slot invalid, counters zero (checked against the reset model).
-            await self.run_program(prog_mod.all_regs(n))
+            await self.run_program(prog_mod.all_regs(
+                n, check(self.knobs.params)["BACKING"] == "dram"))
         # And the cache works as before.
         await self.run_program(prog_mod.make_program(self.knobs.params,
                                                      prog_mod.CLOSURE_SCHEDULES[0], self.rng))

@@ -47,15 +47,41 @@ def beats(rng: random.Random, n: int, data_bytes: int) -> list[int]:
     return [rng.getrandbits(8 * data_bytes) for _ in range(n)]
 
 
-def all_regs(n: int) -> list:
-    return [("r", r) for r in GLOBAL_REGS + tuple(slot_regs(n))]
+def all_regs(n: int, dram: bool = False) -> list:
+    extra = tuple(f"{k}{s}" for s in range(n) for k in ("BASE", "CAP")) if dram else ()
+    return [("r", r) for r in GLOBAL_REGS + tuple(slot_regs(n)) + extra]
+
+
+ERR_SIZE = 256   # BACKING=dram benches: one SLVERR block of 256 bytes ...
+
+
+def err_base(params: dict) -> int:
+    """... at the first 4 KiB page above the default slot regions (BASE{s} reset)."""
+    end = params["SLOTS"] * params["SLOT_WORDS"] * params["DATA_BYTES"]
+    return (end + 4095) // 4096 * 4096
+
+
+def err_pred(params: dict):
+    """The error predicate of the model for that block (byte address -> SLVERR)."""
+    lo = err_base(params)
+    return lambda a: lo <= a < lo + ERR_SIZE
+
+
+def model_for(params: dict, cls=fcm.FeatureCacheModel):
+    """The golden model of one parameter set (dram: with the benches' SLVERR block)."""
+    p = params
+    if p.get("BACKING", "onchip") == "dram":
+        return cls(p["SLOTS"], p["DATA_BYTES"], p["SLOT_WORDS"], p["STEPS"], backing="dram",
+                   err=err_pred(p))
+    return cls(p["SLOTS"], p["DATA_BYTES"], p["SLOT_WORDS"], p["STEPS"])
 
 
 def make_program(params: dict, sched: dict, rng: random.Random) -> list:
     """One DeepCache run of ``sched`` (a corpus entry) as a program."""
     n, cap, db, steps = (params["SLOTS"], params["SLOT_WORDS"], params["DATA_BYTES"],
                          params["STEPS"])
-    plan = fcm.FeatureCacheModel(n, db, cap, steps)   # to choose what to do, not to check
+    dram = params.get("BACKING", "onchip") == "dram"
+    plan = model_for(params)   # to choose what to do, not to check
     prog: list = []
 
     def emit(op):
@@ -132,7 +158,32 @@ def make_program(params: dict, sched: dict, rng: random.Random) -> list:
         emit(("step", 1))                                                         # BAD_POLICY
         emit(("r", "ERR_FLAGS"))
         emit(("w", "CTRL", 2))                                                    # clear counters
-    prog += all_regs(n)
+    if sched["errors"] and dram:
+        # BACKING=dram: a CAP below SLOT_WORDS (capacity boundary from the CSR), a store
+        # whose B responses are SLVERR (AXI_ERR, slot invalid), a HIT load whose data
+        # is SLVERR (response HIT, zero-padded data, LAST_LOAD / ERR_FLAGS AXI_ERR).
+        s = rng.randrange(n)
+        c = rng.randint(1, max(1, cap - 1))
+        base = plan.base[s]
+        emit(("w", f"CAP{s}", c))
+        emit(("r", f"CAP{s}"))
+        emit(("phase", [[s, beats(rng, c + 1, db)]], []))                         # OVERFLOW
+        emit(("phase", [[s, beats(rng, c, db)]], []))                             # full (CAP)
+        emit(("phase", [], [s]))
+        emit(("w", f"CAP{s}", cap))
+        emit(("w", f"BASE{s}", err_base(params)))
+        emit(("r", f"BASE{s}"))
+        emit(("phase", [[s, beats(rng, 3, db)]], []))                             # AXI_ERR
+        emit(("r", "ERR_FLAGS"))
+        emit(("w", f"BASE{s}", base))
+        emit(("phase", [[s, beats(rng, 3, db)]], []))
+        emit(("w", f"BASE{s}", err_base(params)))
+        emit(("phase", [], [s]))                                                  # AXI_ERR
+        emit(("r", "LAST_LOAD"))
+        emit(("r", "ERR_FLAGS"))
+        emit(("w", f"BASE{s}", base))
+        emit(("w", "ERR_FLAGS", 0xFF))
+    prog += all_regs(n, dram)
     return prog
 
 
