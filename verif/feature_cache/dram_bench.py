@@ -22,6 +22,7 @@ from myhdl import Simulation, StopSimulation, always, delay, instance
 
 from ip.feature_cache.dram_path import build, check
 from models import feature_cache_dram as dm
+from verif.feature_cache.axi_mem import axi_mem_slave
 
 
 @dataclass
@@ -66,10 +67,7 @@ def run(params: dict, ops: list, mem: bytearray, *, seed: int = 0, stall: float 
     inst, s = build(p)
     rng = random.Random(seed)
     results: list = []
-    awq: list = []     # accepted write bursts [addr, beats left]
-    arq: list = []
-    wresp: list = []
-    st = {"cycle": 0, "aw": [], "cur_err": 0, "viol": []}
+    st = {"cycle": 0, "aw": [], "viol": []}
 
     def stalled():
         return stall > 0 and rng.random() < stall
@@ -78,69 +76,18 @@ def run(params: dict, ops: list, mem: bytearray, *, seed: int = 0, stall: float 
     def clock():
         s["clk"].next = not s["clk"]
 
-    def burst_ok(addr, n):
-        if n > mb:
-            st["viol"].append(("burst too long", addr, n))
-        if addr // 4096 != (addr + n * b - 1) // 4096:
-            st["viol"].append(("4 KiB crossing", addr, n))
+    def tick():
+        st["cycle"] += 1
+        if st["cycle"] > max_cycles:
+            raise StopSimulation("timeout")
 
-    @instance
-    def slave():
-        while True:
-            yield s["clk"].posedge
-            st["cycle"] += 1
-            if st["cycle"] > max_cycles:
-                raise StopSimulation("timeout")
-            if not s["rst_n"]:
-                awq.clear(), arq.clear(), wresp.clear()
-                st["cur_err"] = 0
-                s["m_axi_rvalid"].next = 0
-                s["m_axi_bvalid"].next = 0
-                continue
-            if s["m_axi_awvalid"] and s["m_axi_awready"]:
-                a, n = int(s["m_axi_awaddr"]), int(s["m_axi_awlen"]) + 1
-                burst_ok(a, n)
-                awq.append([a, n])
-                st["aw"].append((a, n))
-            s["m_axi_awready"].next = not stalled()
-            if s["m_axi_wvalid"] and s["m_axi_wready"]:
-                a = awq[0][0]
-                if (a // 256) in err:
-                    st["cur_err"] = 2
-                else:
-                    mem[a:a + b] = int(s["m_axi_wdata"]).to_bytes(b, "little")
-                awq[0][0] += b
-                awq[0][1] -= 1
-                if bool(s["m_axi_wlast"]) != (awq[0][1] == 0):
-                    st["viol"].append(("wlast", a))
-                if awq[0][1] == 0:
-                    awq.pop(0)
-                    wresp.append(st["cur_err"])
-                    st["cur_err"] = 0
-            s["m_axi_wready"].next = bool(awq) and not stalled()
-            if s["m_axi_bvalid"] and s["m_axi_bready"]:
-                s["m_axi_bvalid"].next = 0
-            elif not s["m_axi_bvalid"] and wresp and not stalled():
-                s["m_axi_bvalid"].next = 1
-                s["m_axi_bresp"].next = wresp.pop(0)
-            if s["m_axi_arvalid"] and s["m_axi_arready"]:
-                a, n = int(s["m_axi_araddr"]), int(s["m_axi_arlen"]) + 1
-                burst_ok(a, n)
-                arq.append([a, n])
-            s["m_axi_arready"].next = not stalled()
-            if s["m_axi_rvalid"] and s["m_axi_rready"]:
-                arq[0][0] += b
-                arq[0][1] -= 1
-                if arq[0][1] == 0:
-                    arq.pop(0)
-                s["m_axi_rvalid"].next = 0
-            if arq and (not s["m_axi_rvalid"] or s["m_axi_rready"]) and not stalled():
-                a = arq[0][0]
-                bad = (a // 256) in err
-                s["m_axi_rvalid"].next = 1
-                s["m_axi_rdata"].next = 0 if bad else int.from_bytes(mem[a:a + b], "little")
-                s["m_axi_rresp"].next = 2 if bad else 0
-                s["m_axi_rlast"].next = arq[0][1] == 1
+    def mem_write(a, v):
+        mem[a:a + b] = v.to_bytes(b, "little")
+
+    slave = axi_mem_slave(s, data_bytes=b, max_burst=mb, rng=rng, stall=stall,
+                          err_blocks=err, read=lambda a: int.from_bytes(mem[a:a + b], "little"),
+                          write=mem_write, violation=st["viol"].append, on_cycle=tick,
+                          on_aw=lambda a, n: st["aw"].append((a, n)))
 
     jobs = {"st": None, "ld": None}   # the op each driver runs now: (op, Result)
 

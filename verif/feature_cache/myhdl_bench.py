@@ -17,82 +17,21 @@ from myhdl import Simulation, StopSimulation, delay, instance
 
 from ip.feature_cache import build, check, regmap
 from models.feature_cache import FeatureCacheModel, Response
+from verif.feature_cache.axi_mem import axi_mem_slave
 from verif.feature_cache.program import ERR_SIZE, err_base
 
 
 def axi_memory(s, mem: dict, data_bytes: int, max_burst: int, rng, stall: float,
                err_blocks: frozenset, errors: list):
-    """An in-order AXI4 memory slave on the ``m_axi_*`` signals of ``s`` (BACKING=dram):
-    ``mem`` maps byte addresses of beats to beat values; 256-byte blocks in
-    ``err_blocks`` answer SLVERR (writes there are not performed).  Every READY/VALID
-    of the slave idles with probability ``stall``; AXI rule violations (burst crossing
-    4 KiB, longer than ``max_burst``, wrong WLAST) are appended to ``errors``."""
-    b = data_bytes
-    awq, arq, wresp = [], [], []
-    st = {"cur_err": 0}
-
-    def stalled():
-        return stall > 0 and rng.random() < stall
-
-    def burst_ok(addr, n):
-        if n > max_burst or addr // 4096 != (addr + n * b - 1) // 4096:
-            errors.append(f"AXI burst rule broken: addr {addr:#x}, {n} beats")
-
-    @instance
-    def slave():
-        while True:
-            yield s["clk"].posedge
-            if not s["rst_n"]:
-                awq.clear(), arq.clear(), wresp.clear()
-                st["cur_err"] = 0
-                s["m_axi_rvalid"].next = 0
-                s["m_axi_bvalid"].next = 0
-                continue
-            if s["m_axi_awvalid"] and s["m_axi_awready"]:
-                a, n = int(s["m_axi_awaddr"]), int(s["m_axi_awlen"]) + 1
-                burst_ok(a, n)
-                awq.append([a, n])
-            s["m_axi_awready"].next = not stalled()
-            if s["m_axi_wvalid"] and s["m_axi_wready"]:
-                a = awq[0][0]
-                if (a // 256) in err_blocks:
-                    st["cur_err"] = 2
-                else:
-                    mem[a] = int(s["m_axi_wdata"])
-                awq[0][0] += b
-                awq[0][1] -= 1
-                if bool(s["m_axi_wlast"]) != (awq[0][1] == 0):
-                    errors.append(f"WLAST wrong at {a:#x}")
-                if awq[0][1] == 0:
-                    awq.pop(0)
-                    wresp.append(st["cur_err"])
-                    st["cur_err"] = 0
-            s["m_axi_wready"].next = bool(awq) and not stalled()
-            if s["m_axi_bvalid"] and s["m_axi_bready"]:
-                s["m_axi_bvalid"].next = 0
-            elif not s["m_axi_bvalid"] and wresp and not stalled():
-                s["m_axi_bvalid"].next = 1
-                s["m_axi_bresp"].next = wresp.pop(0)
-            if s["m_axi_arvalid"] and s["m_axi_arready"]:
-                a, n = int(s["m_axi_araddr"]), int(s["m_axi_arlen"]) + 1
-                burst_ok(a, n)
-                arq.append([a, n])
-            s["m_axi_arready"].next = not stalled()
-            if s["m_axi_rvalid"] and s["m_axi_rready"]:
-                arq[0][0] += b
-                arq[0][1] -= 1
-                if arq[0][1] == 0:
-                    arq.pop(0)
-                s["m_axi_rvalid"].next = 0
-            if arq and (not s["m_axi_rvalid"] or s["m_axi_rready"]) and not stalled():
-                a = arq[0][0]
-                bad = (a // 256) in err_blocks
-                s["m_axi_rvalid"].next = 1
-                s["m_axi_rdata"].next = 0 if bad else mem.get(a, 0)
-                s["m_axi_rresp"].next = 2 if bad else 0
-                s["m_axi_rlast"].next = arq[0][1] == 1
-
-    return slave
+    """The in-order AXI4 memory slave (:func:`verif.feature_cache.axi_mem.axi_mem_slave`)
+    on the ``m_axi_*`` signals of ``s`` (BACKING=dram): ``mem`` maps byte addresses of
+    beats to beat values; 256-byte blocks in ``err_blocks`` answer SLVERR.  AXI rule
+    violations (burst crossing 4 KiB, longer than ``max_burst``, wrong WLAST) are
+    appended to ``errors``."""
+    return axi_mem_slave(s, data_bytes=data_bytes, max_burst=max_burst, rng=rng,
+                         stall=stall, err_blocks=err_blocks, read=lambda a: mem.get(a, 0),
+                         write=mem.__setitem__,
+                         violation=lambda v: errors.append(f"AXI rule broken: {v}"))
 
 
 def run(params: dict, program, seed: int = 0, model_cls=FeatureCacheModel,
