@@ -1,5 +1,7 @@
 """The arbiter's pyuvm regression in simulation: every planned parameter set on
-Icarus and Verilator, plus the proof that the scoreboard catches a wrong model.
+Icarus and Verilator (by default ``verif.arbiter.DEFAULT``: every Icarus set, one
+Verilator set per flavour; the rest ``-m slow``), plus the proof that the scoreboard
+catches a wrong model.
 
 Each run draws its traffic profiles with Hypothesis from the master seed (printed);
 the failure message carries the command that reproduces the run.
@@ -19,11 +21,14 @@ from verif.common.runner import selected_sims
 
 CASES = [(sim, k, p) for sim in ("icarus", "verilator") for k, p in
          enumerate(plan.REGRESSION[sim])]
+# verif.arbiter.DEFAULT runs by default (every Icarus set, one Verilator set per flavour);
+# the other Verilator sets are slow (make regress), each also run on Icarus by default.
+PARAMS = [pytest.param(s, k, p, marks=() if p in plan.DEFAULT[s] else pytest.mark.slow,
+                       id=f"{s}-{module_name(p)}") for s, k, p in CASES]
 
 
 @pytest.mark.sim
-@pytest.mark.parametrize("sim,k,params", CASES,
-                         ids=[f"{s}-{module_name(p)}" for s, _, p in CASES])
+@pytest.mark.parametrize("sim,k,params", PARAMS)
 def test_arbiter_regression(sim, k, params, radacs_seed):
     if sim not in selected_sims():
         pytest.skip(f"{sim} not selected by RADACS_SIMS")

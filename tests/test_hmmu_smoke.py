@@ -17,6 +17,13 @@ CASES = [[5, 9, 7, 4, 1, 1, 1], [9, 20, 13, 8, 0, 0, 2], [12, 3, 4, 4, 1, 0, 3],
          [33, 130, 21, 12, 0, 1, 7]]
 
 
+# Slow tier (make regress): every check here is also made, in the default run, by the
+# pyuvm regression of the same simulator (tests/test_hmmu_sim.py::test_hmmu_regression, the
+# 4x4 set on Icarus and on Verilator; verif/hmmu/env.py): Y bit-exact and every other
+# byte unchanged, every counter equal to models.hmmu_rtl without pauses (HmmuCountersTest)
+# and the timing-independent ones with pauses, every bad-command code with no write,
+# start while busy, soft reset mid-command, irq, HWCFG.
+@pytest.mark.slow
 @pytest.mark.parametrize("sim,pause", [("icarus", 0), ("icarus", 1), ("verilator", 1)])
 def test_hmmu_smoke(tmp_path, sim, pause, monkeypatch):
     from cocotb_tools.runner import get_runner

@@ -2,7 +2,7 @@
 core's sizing rule (Hypothesis, pure Python), its agreement with counters measured on
 the RTL (tests/data/lmmu_cycles.json), and live: every counter of the RTL equal to the
 model on Verilator (the 4x4 preset: a fixed edge-case list plus a seeded random corpus,
-printed; the 8x8 default set: three shapes) and on Icarus (the 8x4 set with short bursts
+printed; the 8x8 default set: three shapes, ``-m slow``) and on Icarus (the 8x4 set with short bursts
 and one outstanding burst: two shapes), with pause-free AxiRam
 (verif/lmmu/lmmu_bench.py)."""
 from __future__ import annotations
@@ -235,6 +235,10 @@ def test_rtl_counters_equal_the_model_4x4_verilator():
     _run(LMMU_4X4, cmds, "verilator", f"model-4x4-{SEED}")
 
 
+# Slow tier: a second parameter set (8x8, its own Verilator C++ build) of the check that
+# test_rtl_counters_equal_the_model_4x4_verilator makes in the default run on Verilator
+# (every counter of the RTL equal to models.lmmu_rtl, same MAX_BURST 16 / OUTSTANDING 8).
+@pytest.mark.slow
 @pytest.mark.sim
 def test_rtl_counters_equal_the_model_default_verilator():
     _run(DEFAULT, [[64, 128, 64, 64, 64, 64, 1, 1],      # one full tile, two chunks

@@ -244,7 +244,9 @@ def test_bad_parameter_is_one_line_and_exit_2(tmp_path, params, name, value):
 
 # --- (e) committed generated Verilog is fresh, (f) and lint-clean ------------------------
 
+@pytest.mark.slow   # minutes of CPU; the default run: tests/test_generated_manifest.py
 def test_generate_all_check_on_committed_tree():
+    """The full reconversion (``make check``), which also checks the manifest entries."""
     r = radacs("generate-all", "--check")
     assert r.returncode == 0, r.stderr
 

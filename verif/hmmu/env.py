@@ -353,15 +353,30 @@ class HmmuDriver(uvm_driver):
         await ClockCycles(self.env.dut.clk, 3)
         checks.append((what, self.env.bfm.last_sample.get("irq", 0), int(expected)))
 
+    async def check_hwcfg(self):
+        """HWCFG (read-only build constants) names the unit and its array: kind,
+        ROWS and COLS of the parameter set."""
+        hw = await self.rreg("HWCFG")
+        p = self.knobs.params
+        want = (rm.KIND_HMMU, p["ROWS"], p["COLS"])
+        got = (hw & 0xF, (hw >> 4) & 0xFF, (hw >> 12) & 0xFF)
+        if got != want:
+            self.env.scoreboard.error(f"HWCFG {hw:#x}: (kind, rows, cols) {got}, "
+                                      f"expected {want}")
+
     async def run_phase(self):
         env = self.env
         clk = env.dut.clk
         p = self.knobs.params
+        hwcfg_checked = False
         while True:
             item = await self.seq_item_port.get_next_item()
             if self.deadlocked:
                 self.seq_item_port.item_done()
                 continue
+            if not hwcfg_checked:           # after the power-on reset: the first item
+                await self.check_hwcfg()
+                hwcfg_checked = True
             self.busy = True
             item.stress = self.knobs.stress
             regs = prepare(item, p, self.rng)
