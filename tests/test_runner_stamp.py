@@ -1,5 +1,5 @@
 """verif.common.runner.build converts a parameter set again only when a Python file
-under ip/ (or MyHDL, or the parameters) changed: the stamp it keys the cache on."""
+under ip/ or models/ (or MyHDL, or the parameters) changed: the stamp it keys the cache on."""
 from __future__ import annotations
 
 import types
@@ -25,6 +25,12 @@ def test_stamp_follows_every_ip_source_and_the_parameters(tmp_path, monkeypatch)
     assert c != b
     (pkg / "blk" / "notes.txt").write_text("not a source\n")      # not Python: ignored
     assert runner.source_stamp("blk", {"N": 4}) == c
+    (tmp_path / "models").mkdir()                                  # a model the IP imports
+    (tmp_path / "models" / "blk.py").write_text("CODE = 3\n")
+    d = runner.source_stamp("blk", {"N": 4})
+    assert d != c
+    (tmp_path / "models" / "blk.py").write_text("CODE = 7\n")
+    assert runner.source_stamp("blk", {"N": 4}) != d
 
 
 def test_build_reuses_the_conversion_until_a_source_changes(monkeypatch):

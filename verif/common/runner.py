@@ -2,7 +2,7 @@
 
 One build per (simulator, parameter set) is kept in ``build/sim/<sim>/<module>/`` and
 reused while the generated Verilog is unchanged (the MyHDL conversion itself is skipped
-while no Python file under ``ip/`` changed: :func:`source_stamp`); a file lock makes concurrent pytest-
+while no Python file under ``ip/`` or ``models/`` changed: :func:`source_stamp`); a file lock makes concurrent pytest-
 xdist workers wait for one another instead of building the same set twice.  Every
 run gets its own test directory, so runs of one build can go in parallel.
 """
@@ -64,16 +64,19 @@ def generate(ip_name: str, params: dict, outdir: Path) -> Path:
 
 def source_stamp(ip_name: str, params: dict) -> str:
     """What a conversion of ``ip_name`` with ``params`` depends on: every Python file
-    under ``ip/`` (the IP, the shared blocks it instantiates), MyHDL's version and the
-    parameters.  Equal stamps give byte-identical Verilog (conversion runs with
-    ``PYTHONHASHSEED=0``), so :func:`build` skips a conversion whose stamp it has."""
+    under ``ip/`` (the IP, the shared blocks it instantiates) and under ``models/`` (an
+    IP may take constants from its model, e.g. the feature cache's response codes),
+    MyHDL's version and the parameters.  Equal stamps give byte-identical Verilog
+    (conversion runs with ``PYTHONHASHSEED=0``), so :func:`build` skips a conversion
+    whose stamp it has."""
     import myhdl
 
     h = hashlib.sha1(json.dumps([ip_name, params, myhdl.__version__], sort_keys=True,
                                 default=list).encode())
-    root = Path(iplib.__file__).parent
-    for f in sorted(root.rglob("*.py")):
-        h.update(str(f.relative_to(root)).encode() + b"\0" + f.read_bytes() + b"\0")
+    repo = Path(iplib.__file__).parent.parent
+    for sub in ("ip", "models"):
+        for f in sorted((repo / sub).rglob("*.py")):
+            h.update(str(f.relative_to(repo)).encode() + b"\0" + f.read_bytes() + b"\0")
     return h.hexdigest()
 
 
