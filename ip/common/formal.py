@@ -98,6 +98,10 @@ class Harness:
     # without it; free buffer contents otherwise make the solver reason about the whole
     # datapath once data reaches the store (the LMMU's write covers).
     cover_zero_init: bool = False
+    # Both tasks: map memories to flip-flops (memory_map) before solving.  The same
+    # design (unreset memories stay free); smtbmc then needs no array theory, which is
+    # several times faster per BMC step on a datapath of small FIFOs (dram_path).
+    memory_map: bool = False
 
     @property
     def prove_engine(self) -> str:
@@ -890,8 +894,8 @@ def _feature_cache_dram_formal_set() -> list[dict]:
 
 FC_DRAM_PROPS = "radacs_fc_dram_props.sv"
 # Prove: bounded (BMC, smtbmc yices) to this depth, see FEATURE_CACHE_DRAM_LEGEND.
-FC_DRAM_PROVE_DEPTH = 12
-FC_DRAM_COVER_DEPTH = 32
+FC_DRAM_PROVE_DEPTH = 13
+FC_DRAM_COVER_DEPTH = 24
 
 
 def _feature_cache_dram_harness(p: dict, dut: str) -> Harness:
@@ -945,7 +949,7 @@ endmodule
     if FC_DRAM_PROVE_DEPTH is not None:
         notes = f"D1-D5 on the ports, bounded (BMC depth {FC_DRAM_PROVE_DEPTH}), covers C1-C6"
     return Harness((fname,), top, text, FC_DRAM_COVER_DEPTH, notes,
-                   prove_depth=FC_DRAM_PROVE_DEPTH)
+                   prove_depth=FC_DRAM_PROVE_DEPTH, memory_map=True)
 
 
 FEATURE_CACHE_DRAM_LEGEND = """\
@@ -960,11 +964,19 @@ with stable RDATA/RRESP/RLAST until RREADY, RID 0, RRESP not EXOKAY; A4 a store 
 address space, ld_len >= 1.  Everything else is free: s_axis, st_base/st_cap/st_drop,
 ld_cmd_valid/ld_base/ld_len, m_axis_tready, AWREADY/WREADY/ARREADY, BRESP, RDATA, RRESP.
 
-**Bounded, not proved**: the `prove` task is BMC (smtbmc yices) to the depth shown (a
-smtbmc step costs ~3x the previous one from step 8 on); it covers one short feature and
-the next one's first beat (the D1 bug: a dropped or cap-0 feature's st_done comes at
-step ~6, so the broken design fails at depth 12), not two full AXI stores.  The covers
-(C1: two back-to-back features both answered) are reached within the cover depth.
+A5 (small model, both tasks, for solver time): regions start in the first 16 KiB (4 KiB
+boundaries reachable), `st_cap`, `ld_len` < 8 beats, `s_axis_tdata`/RDATA vary in bit 0
+only (the datapath is the same per bit).
+
+**Bounded, not proved**: the `prove` task is BMC (smtbmc yices, memories mapped to
+flip-flops) to depth 13 (steps 0-12).  abc pdr was not run to convergence: `axi_wr` alone
+does not converge in an hour (see the axi results) and this block has two of them and an
+`axi_rd`; `abc bmc3` did not reach depth 24 in 9 minutes; without A5 a smtbmc step beyond 9
+takes minutes.  Depth 13 holds every cover trace: a store through its B response and
+`st_done` and a 2-beat load (9 steps), two back-to-back features both answered (12 steps,
+the first without AXI writes).  Two back-to-back features that *both* write to DRAM need
+an estimated ~18 steps: beyond the bounded check (left to the simulations).  The design before the
+0964f96 fix fails D1 at step 3.
 
 | | property |
 |---|---|
@@ -1115,6 +1127,8 @@ def _sby_text(ip_name: str, p: dict, module: str, dut: str, h: Harness,
     reads += [f"read_verilog -formal -sv {f.name}" for f in h.files]
     reads.append("read_verilog -formal -sv formal_top.sv")
     files = [dut] + [f.name for f in h.files] + ["formal_top.sv"]
+    mem_map = ("\n# Memories as flip-flops (Harness.memory_map).\nmemory_map\nopt_clean"
+               if h.memory_map else "")
     zero_init = ("\n# Cover task: zero-initialised memories and unreset flip-flops (see "
                  "Harness.cover_zero_init).\ncover: memory_map\ncover: opt_clean\n"
                  "cover: setundef -zero -init" if h.cover_zero_init else "")
@@ -1152,7 +1166,7 @@ prep -top {h.top}
 # pdr) only to add sub-cycle timing of the reset release, which is not a functional
 # property (recovery/removal is a timing check).  sby does the same for
 # `multiclock off`; the explicit pass documents the choice.
-async2sync{zero_init}
+async2sync{mem_map}{zero_init}
 
 [files]
 {nl.join(files)}

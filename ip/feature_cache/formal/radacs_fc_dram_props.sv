@@ -26,6 +26,9 @@
 //       the command); ld_len >= 1 (documented)
 //   s_axis (valid, data, last), st_base/st_cap/st_drop, ld_cmd_valid, ld_base, ld_len
 //   (besides A4), m_axis_tready, AWREADY/WREADY/ARREADY, BRESP, RDATA, RRESP are free.
+//   A5  small model (solver time): st_base/ld_base beat addresses < 2^12 (regions start
+//       in the first 16 KiB, so 4 KiB boundaries are reachable), st_cap/ld_len < 8
+//       beats, s_axis_tdata/RDATA vary in bit 0 only (a bit-sliced datapath)
 //
 // Assertions (tags as in the README / RESULTS.md)
 //   D1  s_axis_tready is low from the accepted tlast beat through the st_done cycle
@@ -118,7 +121,7 @@ module radacs_fc_dram_props #(
     input wire              m_axi_rready
 );
     localparam [2:0] OK = 3'd0, OVERFLOW = 3'd3, BAD_SLOT = 3'd4, AXI_ERR = 3'd7;
-    localparam integer QN = 2 * OUTSTANDING + 1;   // AW / W / AR length queues
+    localparam integer QN = 8;       // AW / AR length queues (> 2*OUTSTANDING)
 
     // ------------------------------------------------------------ previous cycle
     reg          past_valid = 1'b0;
@@ -223,16 +226,17 @@ module radacs_fc_dram_props #(
     // W beats go out while the current AW waits for AWREADY): awq holds the AWLEN of
     // accepted AWs whose W burst has not ended, wq the beat count - 1 of ended W bursts
     // whose AW is not accepted yet; at most one of them is non-empty.
-    // (queues are packed shift registers, head in the low bits: no memories)
-    reg [8*QN-1:0] awq = {8*QN{1'b0}};
+    reg [7:0]   awq [0:QN-1];
+    reg [2:0]   awq_rd = 3'd0, awq_wr = 3'd0;
     reg [3:0]   awq_n = 4'd0;
-    reg [9*QN-1:0] wq = {9*QN{1'b0}};
+    reg [8:0]   wq [0:QN-1];
+    reg [2:0]   wq_rd = 3'd0, wq_wr = 3'd0;
     reg [3:0]   wq_n = 4'd0;
     reg [8:0]   wcnt = 9'd0;         // W beats sent of the current burst
     reg [3:0]   aw_inflight = 4'd0;  // AWs accepted minus B responses
     reg [3:0]   w_done = 4'd0;       // W bursts ended minus B responses
     wire        w_known = awq_n != 0;                 // the current W burst's AW is in
-    wire [8:0]  w_len = {1'b0, awq[7:0]};
+    wire [8:0]  w_len = {1'b0, awq[awq_rd]};
     // an accepted AW: matched with an ended W burst (wq), with the W burst ending in
     // this cycle, or queued for the W beats to come
     wire        aw_match_q = aw_fire && wq_n != 0;
@@ -240,19 +244,27 @@ module radacs_fc_dram_props #(
     wire        aw_push = aw_fire && !aw_match_q && !aw_match_now;
     wire        aw_pop = w_end && w_known;
     wire        w_push = w_end && !w_known && !aw_match_now;
-    wire [8*QN-1:0] awq_sh = aw_pop ? awq >> 8 : awq;
-    wire [3:0]      awq_at = awq_n - aw_pop;
-    wire [9*QN-1:0] wq_sh = aw_match_q ? wq >> 9 : wq;
-    wire [3:0]      wq_at = wq_n - aw_match_q;
+    integer i;
+    initial for (i = 0; i < QN; i = i + 1) begin awq[i] = 8'd0; wq[i] = 9'd0; end
     always @(posedge clk) begin
         if (!rst_n) begin
-            awq <= {8*QN{1'b0}};  awq_n <= 4'd0;  wq <= {9*QN{1'b0}};  wq_n <= 4'd0;
+            awq_rd <= 3'd0;  awq_wr <= 3'd0;  awq_n <= 4'd0;
+            wq_rd <= 3'd0;  wq_wr <= 3'd0;  wq_n <= 4'd0;
             wcnt <= 9'd0;  aw_inflight <= 4'd0;  w_done <= 4'd0;
         end else begin
-            awq <= aw_push ? awq_sh | ({{8*(QN-1){1'b0}}, m_axi_awlen} << (8 * awq_at))
-                           : awq_sh;
+            if (aw_push) begin
+                awq[awq_wr] <= m_axi_awlen;
+                awq_wr <= awq_wr + 3'd1;
+            end
+            if (aw_pop)
+                awq_rd <= awq_rd + 3'd1;
             awq_n <= awq_n + aw_push - aw_pop;
-            wq <= w_push ? wq_sh | ({{9*(QN-1){1'b0}}, wcnt} << (9 * wq_at)) : wq_sh;
+            if (w_push) begin
+                wq[wq_wr] <= wcnt;
+                wq_wr <= wq_wr + 3'd1;
+            end
+            if (aw_match_q)
+                wq_rd <= wq_rd + 3'd1;
             wq_n <= wq_n + w_push - aw_match_q;
             if (w_end)
                 wcnt <= 9'd0;
@@ -264,17 +276,21 @@ module radacs_fc_dram_props #(
     end
 
     // ------------------------------------------------------------ AR / R bookkeeping
-    reg [8*QN-1:0] arq = {8*QN{1'b0}};
+    reg [7:0]   arq [0:QN-1];
+    reg [2:0]   arq_rd = 3'd0, arq_wr = 3'd0;
     reg [3:0]   arq_n = 4'd0;        // accepted ARs not finished (RLAST)
     reg [8:0]   rcnt = 9'd0;
-    wire [8*QN-1:0] arq_sh = r_end ? arq >> 8 : arq;
-    wire [3:0]      arq_at = arq_n - r_end;
+    initial for (i = 0; i < QN; i = i + 1) arq[i] = 8'd0;
     always @(posedge clk) begin
         if (!rst_n) begin
-            arq <= {8*QN{1'b0}};  arq_n <= 4'd0;  rcnt <= 9'd0;
+            arq_rd <= 3'd0;  arq_wr <= 3'd0;  arq_n <= 4'd0;  rcnt <= 9'd0;
         end else begin
-            arq <= ar_fire ? arq_sh | ({{8*(QN-1){1'b0}}, m_axi_arlen} << (8 * arq_at))
-                           : arq_sh;
+            if (ar_fire) begin
+                arq[arq_wr] <= m_axi_arlen;
+                arq_wr <= arq_wr + 3'd1;
+            end
+            if (r_end)
+                arq_rd <= arq_rd + 3'd1;
             arq_n <= arq_n + ar_fire - r_end;
             if (r_end)
                 rcnt <= 9'd0;
@@ -319,7 +335,7 @@ module radacs_fc_dram_props #(
             assume(m_axi_bvalid && m_axi_bresp == p_bresp);                     // A2
         if (rst_n && m_axi_rvalid)
             assume(arq_n != 0 && !m_axi_rid && m_axi_rresp != 2'b01
-                   && m_axi_rlast == ({1'b0, arq[7:0]} == rcnt));             // A3
+                   && m_axi_rlast == ({1'b0, arq[arq_rd]} == rcnt));             // A3
         if (running && p_rvalid && !p_rready)
             assume(m_axi_rvalid && m_axi_rdata == p_rdata && m_axi_rresp == p_rresp
                    && m_axi_rlast == p_rlast);                                  // A3
@@ -327,6 +343,13 @@ module radacs_fc_dram_props #(
             assume(st_hi <= 34'h1_0000_0000);                                   // A4
         if (rst_n && ld_cmd_valid)
             assume(ld_len != 0 && ld_hi <= 34'h1_0000_0000);                    // A4
+        // A5 small model (solver time; see the legend): store and load regions start
+        // in the first 16 KiB (4 KiB boundaries reachable), st_cap and ld_len < 8
+        // beats, data beats (s_axis, RDATA) vary in bit 0 only (the datapath is the
+        // same per bit: FIFOs, registers and muxes only)
+        assume(st_base[29:12] == 0 && st_cap[CW-1:3] == 0
+               && ld_base[29:12] == 0 && ld_len[CW-1:3] == 0
+               && s_axis_tdata[8*B-1:1] == 0 && m_axi_rdata[8*B-1:1] == 0);   // A5
     end
 
     // ------------------------------------------------------------ assertions
@@ -364,7 +387,7 @@ module radacs_fc_dram_props #(
         if (rst_n && m_axi_wvalid && w_known)
             assert(wcnt <= w_len && m_axi_wlast == (wcnt == w_len));            // D3
         if (rst_n && aw_match_q)
-            assert({1'b0, m_axi_awlen} == wq[8:0]);                           // D3
+            assert({1'b0, m_axi_awlen} == wq[wq_rd]);                           // D3
         if (rst_n && aw_match_now)
             assert({1'b0, m_axi_awlen} == wcnt);                                // D3
         if (rst_n)
