@@ -969,10 +969,10 @@ boundaries reachable), `st_cap`, `ld_len` < 8 beats, `s_axis_tdata`/RDATA vary i
 only (the datapath is the same per bit).
 
 **Bounded, not proved**: the `prove` task is BMC (smtbmc yices, memories mapped to
-flip-flops) to depth 13 (steps 0-12).  abc pdr was not run to convergence: `axi_wr` alone
-does not converge in an hour (see the axi results) and this block has two of them and an
-`axi_rd`; `abc bmc3` did not reach depth 24 in 9 minutes; without A5 a smtbmc step beyond 9
-takes minutes.  Depth 13 holds every cover trace: a store through its B response and
+flip-flops) to depth 13 (steps 0-12).  abc pdr (with A5, memories mapped) did not converge
+in 10 minutes (the write master `axi_wr` alone does not in an hour, and this block has two
+and an `axi_rd`); `abc bmc3` did not reach depth 24 in 9 minutes; without A5 a smtbmc step
+beyond 9 takes minutes.  Depth 13 holds every cover trace: a store through its B response and
 `st_done` and a 2-beat load (9 steps), two back-to-back features both answered (12 steps,
 the first without AXI writes).  Two back-to-back features that *both* write to DRAM need
 an estimated ~18 steps: beyond the bounded check (left to the simulations).  The design before the
