@@ -7,6 +7,7 @@ byte-identical file (the staleness test relies on that).
 """
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import subprocess
@@ -21,12 +22,26 @@ import ip as iplib
 TIMESCALE = "1ns/1ps"
 
 
-def generate(ip_name: str, params: dict, outdir: str | os.PathLike) -> Path:
-    """Convert ``ip_name`` with ``params`` into ``outdir/<module>.v``; return the path."""
-    return generate_many(ip_name, [params], outdir)[0]
+def generate(ip_name: str, params: dict, outdir: str | os.PathLike, *,
+             unit: str | None = None) -> Path:
+    """Convert ``ip_name`` with ``params`` into ``outdir/<module>.v``; return the path.
+    ``unit``: the dotted name of a sub-block module of the IP with the same interface
+    (``check``, ``module_name``, ``build``), converted instead of the IP's top (the
+    formal harness of a datapath block, e.g. ``ip.feature_cache.dram_path``)."""
+    return generate_many(ip_name, [params], outdir, unit=unit)[0]
 
 
-def generate_many(ip_name: str, sets: list[dict], outdir: str | os.PathLike) -> list[Path]:
+def _module(ip_name: str, unit: str | None):
+    if unit is None:
+        return iplib.get(ip_name)
+    iplib.get(ip_name)  # ValueError for an unknown IP
+    if not unit.startswith(f"ip.{ip_name}."):
+        raise ValueError(f"conversion: {unit!r} is not a block of IP {ip_name!r}")
+    return importlib.import_module(unit)
+
+
+def generate_many(ip_name: str, sets: list[dict], outdir: str | os.PathLike, *,
+                  unit: str | None = None) -> list[Path]:
     """Convert several parameter sets of one IP.
 
     MyHDL orders some statements by iterating over sets of names, so its output depends
@@ -34,11 +49,12 @@ def generate_many(ip_name: str, sets: list[dict], outdir: str | os.PathLike) -> 
     ``PYTHONHASHSEED=0`` (in a child process when this one has another seed), which
     makes regenerated files byte-identical.
     """
-    mod = iplib.get(ip_name)
+    mod = _module(ip_name, unit)
     checked = [mod.check(p) for p in sets]  # bad parameters fail here, in this process
     if os.environ.get("PYTHONHASHSEED") == "0":
-        return [_generate_here(ip_name, p, outdir) for p in checked]
-    payload = json.dumps({"ip": ip_name, "sets": checked, "outdir": str(outdir)})
+        return [_generate_here(ip_name, p, outdir, unit) for p in checked]
+    payload = json.dumps({"ip": ip_name, "sets": checked, "outdir": str(outdir),
+                          "unit": unit})
     env = dict(os.environ, PYTHONHASHSEED="0")
     r = subprocess.run([sys.executable, "-m", "ip.common.convert"], input=payload, text=True,
                        capture_output=True, env=env, cwd=str(Path(iplib.__file__).parent.parent))
@@ -47,8 +63,9 @@ def generate_many(ip_name: str, sets: list[dict], outdir: str | os.PathLike) -> 
     return [Path(x) for x in json.loads(r.stdout)]
 
 
-def _generate_here(ip_name: str, params: dict, outdir: str | os.PathLike) -> Path:
-    mod = iplib.get(ip_name)
+def _generate_here(ip_name: str, params: dict, outdir: str | os.PathLike,
+                   unit: str | None = None) -> Path:
+    mod = _module(ip_name, unit)
     p = mod.check(params)
     name = mod.module_name(p)
     outdir = Path(outdir)
@@ -62,12 +79,14 @@ def _generate_here(ip_name: str, params: dict, outdir: str | os.PathLike) -> Pat
         text = (Path(tmp) / f"{name}.v").read_text()
     text = re.sub(r"^// (Date|File):.*\n", "", text, flags=re.M)
     header = (
-        f"// RADACS IP: {ip_name} with "
+        f"// RADACS IP: {ip_name}{f' block {unit}' if unit else ''} with "
         + ", ".join(f"{k}={_fmt(v)}" for k, v in p.items() if v is not None)
-        + "\n// Regenerate with: radacs generate "
-        + ip_name
-        + "".join(f" --param {k}={_fmt(v)}" for k, v in p.items() if v is not None)
-        + " -o <dir>\n"
+        + ("\n// Regenerate with: radacs generate "
+           + ip_name
+           + "".join(f" --param {k}={_fmt(v)}" for k, v in p.items() if v is not None)
+           + " -o <dir>\n" if unit is None else
+           f"\n// Regenerate with: ip.common.convert.generate({ip_name!r}, ..., "
+           f"unit={unit!r})\n")
     )
     out = outdir / f"{name}.v"
     out.write_text(header + text)
@@ -91,5 +110,6 @@ def generate_supported(ip_name: str, outdir: str | os.PathLike | None = None) ->
 if __name__ == "__main__":
     # Child side of generate_many(): JSON job on stdin, list of paths on stdout.
     job = json.loads(sys.stdin.read())
-    paths = [_generate_here(job["ip"], p, job["outdir"]) for p in job["sets"]]
+    paths = [_generate_here(job["ip"], p, job["outdir"], job.get("unit"))
+             for p in job["sets"]]
     print(json.dumps([str(p) for p in paths]))

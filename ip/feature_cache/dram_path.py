@@ -105,6 +105,15 @@ def check(params: dict) -> dict:
     return p
 
 
+def module_name(params: dict) -> str:
+    """Verilog module name of the standalone block (its formal harness converts it alone):
+    ``radacs_feature_cache_dram_path_b<DATA_BYTES>_m<MAX_BURST>_o<OUTSTANDING>``
+    ``_c<CHUNK>_g<STAGE>``."""
+    p = check(params)
+    return (f"radacs_{IP}_dram_path_b{p['DATA_BYTES']}_m{p['MAX_BURST']}_o{p['OUTSTANDING']}"
+            f"_c{p['CHUNK']}_g{p['STAGE']}")
+
+
 def cap_width(data_bytes: int) -> int:
     """Bits of a capacity / length in beats: one command is < 16 MiB (``LEN_W``)."""
     return LEN_W - (data_bytes.bit_length() - 1)
